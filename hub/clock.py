@@ -65,6 +65,8 @@ class SimulatedClock:
 
     async def advance_to(self, when: datetime) -> None:
         """Step through every sleeper's deadline up to `when`, letting each one run."""
+        # Tasks already runnable at the current time must reach their sleep_until first.
+        await _settle()
         while self._sleepers and self._sleepers[0][0] <= when:
             due, _, fut = heapq.heappop(self._sleepers)
             self.set(due)

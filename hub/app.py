@@ -1,0 +1,145 @@
+"""The composition root: builds the hub from its configuration and owns every lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import time as clock_time
+from pathlib import Path
+
+from hub.bus import Bus
+from hub.clock import Clock
+from hub.config import Config, ConfigError, load_config
+from hub.entities import EntityRegistry
+from hub.model import Deadline, Finding, Observation
+from hub.scheduler import Calendar, Scheduler
+from hub.store import Store
+from integrations.base import ObservationSource
+from rules.engine import Engine
+from rules.registry import rule_factories
+
+log = logging.getLogger(__name__)
+
+RETENTION_AT = clock_time(3, 30)  # a quiet hour for the nightly clean-up
+RECENT = 200
+
+
+class Hub:
+    """Observations in, findings out, everything stored; the web UI and sources hang off it."""
+
+    def __init__(self, config: Config, config_path: Path | None, clock: Clock) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.clock = clock
+        self.bus = Bus()
+        self.entities = EntityRegistry.from_config(config)
+        self.state: dict[str, Observation] = {}
+        self.recent: deque[Observation] = deque(maxlen=RECENT)
+        self.findings: deque[Finding] = deque(maxlen=RECENT)
+        self.config_problems: list[str] = []
+        self.started_at = time.monotonic()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.store: Store
+        self.scheduler: Scheduler
+        self.engine: Engine
+
+    @classmethod
+    @asynccontextmanager
+    async def running(
+        cls,
+        config: Config,
+        config_path: Path | None,
+        clock: Clock,
+        sources: list[ObservationSource] | None = None,
+        db_path: str | Path | None = None,
+    ) -> AsyncIterator[Hub]:
+        hub = cls(config, config_path, clock)
+        async with AsyncExitStack() as stack:
+            path = db_path or config.storage.data_dir / "obhut.db"
+            hub.store = await stack.enter_async_context(Store.open(path, clock=clock.now))
+            await hub._start(stack, sources or [])
+            yield hub
+
+    async def _start(self, stack: AsyncExitStack, sources: list[ObservationSource]) -> None:
+        self.state = await self.store.current_state()
+        self.scheduler = Scheduler(self.clock, self.store, self.config.home.tz)
+        self.scheduler.on("retention", self._on_retention)
+        await self.scheduler.start()
+        self.scheduler.every("hub:retention", Calendar(RETENTION_AT), "retention")
+        self.bus.subscribe(Observation, self._on_observation)
+        self.bus.subscribe(Finding, self._on_finding)
+        self.engine = Engine(
+            self.bus, self.scheduler, self.entities, self.config.home.tz, rule_factories()
+        )
+        self.engine.load(self.config.rules, self.clock.now())
+        self._spawn(self.scheduler.run(), "scheduler")
+        for source in sources:
+            self._spawn(source.run(self.ingest), source.name)
+        stack.push_async_callback(self._stop)
+
+    def _spawn(self, coro: object, name: str) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]
+        task.add_done_callback(self._task_done)
+        self._tasks.append(task)
+
+    @staticmethod
+    def _task_done(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s stopped", task.get_name(), exc_info=task.exception())
+
+    async def _stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    def ingest(self, obs: Observation) -> None:
+        """The one door for observations into the hub, from any source."""
+        self.bus.publish(obs)
+
+    def subscribe[E](self, event_type: type[E], handler: Callable[[E], None]) -> Callable[[], None]:
+        return self.bus.subscribe(event_type, handler)
+
+    def _on_observation(self, obs: Observation) -> None:
+        self.store.add_observation(obs)
+        self.state[obs.entity] = obs
+        self.recent.append(obs)
+
+    def _on_finding(self, finding: Finding) -> None:
+        self.findings.append(finding)
+        level = logging.INFO if finding.cleared else logging.WARNING
+        log.log(level, "%s [%s] %s", finding.rule, finding.severity, finding.summary)
+
+    def _on_retention(self, deadline: Deadline) -> None:
+        keep = self.config.storage.retention.observations.days
+        self._spawn(self._retention(keep), "retention")
+
+    async def _retention(self, keep_days: int) -> None:
+        removed = await self.store.apply_retention(self.clock.now(), keep_days, self.config.home.tz)
+        log.info("retention: %d observations older than %d days removed", removed, keep_days)
+
+    async def reload(self) -> bool:
+        """Apply the configuration file again; on any error keep the running one."""
+        if self.config_path is None:
+            return False
+        try:
+            config = await asyncio.to_thread(load_config, self.config_path)
+        except ConfigError as e:
+            self.config_problems = [p.format() for p in e.problems]
+            log.error("configuration not applied; the hub keeps the last good one:\n%s", e)
+            self.store.audit("system", "config.rejected", str(self.config_path), e.format())
+            return False
+        for section in ("web", "storage", "zigbee"):
+            if getattr(config, section) != getattr(self.config, section):
+                log.warning("'%s' changed: this takes effect after a restart", section)
+        self.config = config
+        self.config_problems = []
+        self.entities = EntityRegistry.from_config(config)
+        self.engine.load(config.rules, self.clock.now(), self.entities)
+        self.store.audit("system", "config.applied", str(self.config_path), config.summary())
+        log.info("configuration applied: %s", config.summary())
+        return True

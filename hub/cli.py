@@ -1,0 +1,166 @@
+"""The `obhut` command: run, demo, check, replay."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hub import __version__, logs
+
+if TYPE_CHECKING:
+    from hub.config import Config
+    from hub.model import Finding
+    from integrations.base import ObservationSource
+
+log = logging.getLogger("obhut")
+STARTED = time.monotonic()
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "demo"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logs.setup(verbose=getattr(args, "verbose", False))
+    try:
+        code: int = args.func(args)
+    except KeyboardInterrupt:
+        code = 130
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="obhut", description="Obhut home hub")
+    p.add_argument("--version", action="version", version=f"obhut {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log debug messages too")
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the hub with a configuration")
+    run.add_argument("-c", "--config", type=Path, required=True, metavar="FILE")
+    run.set_defaults(func=_cmd_run)
+
+    demo = sub.add_parser("demo", help="run the hub on the simulated demo home")
+    demo.add_argument("--port", type=int, default=None, help="web port (default from the demo)")
+    demo.add_argument("--speed", type=float, default=60.0, help="simulated seconds per second")
+    demo.set_defaults(func=_cmd_demo)
+
+    check = sub.add_parser("check", help="check a configuration file and report every problem")
+    check.add_argument("file", type=Path, metavar="FILE")
+    check.set_defaults(func=_cmd_check)
+
+    replay = sub.add_parser("replay", help="run recorded observations through the rules")
+    replay.add_argument("-c", "--config", type=Path, required=True, metavar="FILE")
+    replay.add_argument("events", type=Path, metavar="EVENTS.csv")
+    replay.add_argument("--until", type=datetime.fromisoformat, default=None, metavar="TIME")
+    replay.set_defaults(func=_cmd_replay)
+    return p
+
+
+def _load(path: Path) -> Config | None:
+    from hub.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as e:
+        print(e.format(), file=sys.stderr)
+        return None
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    config = _load(args.file)
+    if config is None:
+        return 1
+    print(f"OK: {config.summary()}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    config = _load(args.config)
+    if config is None:
+        return 1
+    return asyncio.run(_serve(config, args.config, []))
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from hub.clock import SystemClock
+    from integrations.simulation.resident import SimulatedResident, read_script
+
+    path = EXAMPLES / "obhut.yaml"
+    config = _load(path)
+    if config is None:
+        return 1
+    if args.port is not None:
+        config = config.model_copy(
+            update={"web": config.web.model_copy(update={"port": args.port})}
+        )
+    resident = SimulatedResident(read_script(EXAMPLES / "day.csv"), SystemClock(), args.speed)
+    return asyncio.run(_serve(config, path, [resident]))
+
+
+async def _serve(config: Config, config_path: Path, sources: list[ObservationSource]) -> int:
+    from hub.app import Hub
+    from hub.clock import SystemClock
+    from hub.web.app import WebError, serve
+    from hub.web.auth import Gate
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    gate = Gate()
+    try:
+        async with (
+            Hub.running(config, config_path, SystemClock(), sources) as hub,
+            serve(hub, gate, config.web.host, config.web.port),
+        ):
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(
+                signal.SIGHUP, lambda: loop.create_task(hub.reload(), name="reload")
+            )
+            url = f"http://{config.web.host}:{config.web.port}/"
+            log.info("ready in %.2f s: %s at %s", time.monotonic() - STARTED, config.home.name, url)
+            log.warning("access code for the web pages: %s", gate.access_code)
+            await stop.wait()
+            log.info("stopping")
+    except WebError as e:
+        log.error("%s", e)
+        return 1
+    return 0
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from hub.replay import EventsError, read_events, replay
+
+    config = _load(args.config)
+    if config is None:
+        return 1
+    try:
+        events = read_events(args.events)
+    except EventsError as e:
+        print(e, file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"{args.events}: error: cannot read: {e.strerror}", file=sys.stderr)
+        return 1
+
+    def emit(finding: Finding) -> None:
+        sys.stdout.write(json.dumps(finding.to_json(), ensure_ascii=False) + "\n")
+
+    until = args.until
+    if until is not None and until.tzinfo is None:
+        print("error: --until needs a UTC offset, e.g. 2026-03-29T08:00+02:00", file=sys.stderr)
+        return 1
+    result = asyncio.run(replay(config, events, emit, until))
+    for entity in sorted(result.unknown_entities):
+        log.warning("%s is not an entity of this configuration's devices", entity)
+    log.info("replayed %d events: %d findings", result.events, result.findings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

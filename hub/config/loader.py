@@ -1,0 +1,331 @@
+"""Load and check obhut.yaml: every problem at once, in the installer's words."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from hub.config.model import Config
+from hub.config.problems import (
+    ConfigError,
+    ConfigValueError,
+    Problem,
+    did_you_mean,
+    one_of,
+)
+from hub.config.source import DataPath, Document, read_document
+from rules.config import RuleConfig
+from rules.registry import rule_kinds
+
+
+def load_config(path: str | Path) -> Config:
+    """The validated configuration, or ConfigError listing everything that is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError([Problem(f"cannot read {path}: no such file")])
+    doc = read_document(path)
+    problems = list(doc.problems)
+    if problems and doc.data is None:
+        raise ConfigError(problems)
+    if not isinstance(doc.data, dict):
+        problems.append(
+            Problem(
+                f"{path} must hold the sections of the configuration",
+                doc.mark(()),
+                expected="home:, rooms:, devices:, contacts:, rules: … as `key: value` lines",
+            )
+        )
+        raise ConfigError(problems)
+
+    data = dict(doc.data)
+    if isinstance(data.get("rules"), list):
+        data["rules"] = list(_validate_rules(data["rules"], doc, problems))
+    config: Config | None = None
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as e:
+        problems.extend(_translate(e, (), Config, doc))
+    problems.extend(_cross_references(doc))
+    if problems:
+        raise ConfigError(problems)
+    assert config is not None
+    data_dir = config.storage.data_dir
+    if not data_dir.is_absolute():
+        storage = config.storage.model_copy(update={"data_dir": path.parent / data_dir})
+        config = config.model_copy(update={"storage": storage})
+    return config
+
+
+def _validate_rules(items: list[Any], doc: Document, problems: list[Problem]) -> Iterable[Any]:
+    kinds = rule_kinds()
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        path: DataPath = ("rules", i)
+        if not isinstance(item, dict):
+            problems.append(
+                Problem(
+                    "a rule must be a mapping",
+                    doc.mark(path),
+                    expected="`- kind: …` followed by the rule's settings",
+                )
+            )
+            continue
+        kind = item.get("kind")
+        if kind is None:
+            problems.append(
+                Problem("this rule has no kind", doc.mark(path), expected=one_of(kinds))
+            )
+            continue
+        if kind not in kinds:
+            problems.append(
+                Problem(
+                    f"unknown rule kind '{kind}'",
+                    doc.mark((*path, "kind")),
+                    expected=one_of(kinds),
+                    hint=did_you_mean(str(kind), kinds),
+                )
+            )
+            continue
+        model = kinds[kind]
+        try:
+            rule = model.model_validate(item)
+        except ValidationError as e:
+            problems.extend(_translate(e, path, model, doc))
+            continue
+        rid = rule.id or (kind if kind not in seen else f"{kind}_{i + 1}")
+        if rid in seen:
+            problems.append(
+                Problem(
+                    f"two rules have the id '{rid}'",
+                    doc.mark((*path, "id")),
+                    hint=f"the other one is rule {seen[rid] + 1}; give each rule its own id",
+                )
+            )
+        seen[rid] = i
+        yield rule.model_copy(update={"id": rid})
+
+
+def _translate(
+    error: ValidationError, prefix: DataPath, model: type[BaseModel], doc: Document
+) -> list[Problem]:
+    errors = error.errors()
+    locs = [tuple(e["loc"]) for e in errors]
+    # A misspelt key shows up twice, as unknown and as missing: say it once, with the hint.
+    misspelt = {
+        (e["loc"][:-1], hint)
+        for e in errors
+        if e["type"] == "extra_forbidden"
+        and (hint := _close(str(e["loc"][-1]), _fields_at(model, e["loc"][:-1])))
+    }
+    out = []
+    for err, loc in zip(errors, locs, strict=True):
+        # An error inside a list or mapping also fails its container; report the inner one only.
+        if any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs):
+            continue
+        if err["type"] == "missing" and (loc[:-1], loc[-1]) in misspelt:
+            continue
+        full = (*prefix, *loc)
+        path, on_key = _walk(doc.data, full)
+        out.append(_problem(err, full, path, on_key, model, prefix, doc))
+    return out
+
+
+def _close(word: str, choices: list[str]) -> str | None:
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def _walk(data: Any, loc: tuple[Any, ...]) -> tuple[DataPath, bool]:
+    """The written path an error location points to; union tags pydantic adds are skipped."""
+    path: list[str | int] = []
+    cur = data
+    on_key = False
+    for part in loc:
+        if part == "[key]":
+            on_key = True
+            break
+        in_dict = isinstance(cur, dict) and part in cur
+        in_list = isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        if in_dict or in_list:
+            path.append(part)
+            cur = cur[part]
+    return tuple(path), on_key
+
+
+def _problem(
+    err: Any,
+    loc: tuple[Any, ...],
+    path: DataPath,
+    on_key: bool,
+    model: type[BaseModel],
+    prefix: DataPath,
+    doc: Document,
+) -> Problem:
+    kind = err["type"]
+    value = err.get("input")
+    where = _label(path)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _fields_at(model, loc[len(prefix) : -1])
+        return Problem(
+            f"unknown key '{key}'" + (f" in {_label(path[:-1])}" if path[:-1] else ""),
+            doc.mark(path, key=True),
+            expected=one_of(allowed) if allowed else None,
+            hint=did_you_mean(key, allowed or ()),
+        )
+    if kind == "missing":
+        name = str(loc[-1])
+        return Problem(
+            f"missing required key '{name}'" + (f" in {where}" if path else ""),
+            doc.mark(path, key=True),
+        )
+    mark = doc.mark(path, key=on_key)
+    if kind == "value_error" and isinstance(err.get("ctx", {}).get("error"), ConfigValueError):
+        e: ConfigValueError = err["ctx"]["error"]
+        return Problem(e.message, mark, expected=e.expected, hint=e.hint)
+    if kind in ("enum", "literal_error"):
+        choices = _choices(err.get("ctx", {}).get("expected", ""))
+        return Problem(
+            f"'{value}' is not a valid {_leaf(loc)}",
+            mark,
+            expected=one_of(choices),
+            hint=did_you_mean(str(value), choices),
+        )
+    message, expected, hint = _plain(kind, err, value)
+    return Problem(f"{message}" + (f" for {_leaf(loc)}" if loc else ""), mark, expected, hint)
+
+
+def _plain(kind: str, err: Any, value: Any) -> tuple[str, str | None, str | None]:
+    ctx = err.get("ctx", {})
+    if value is None and kind in ("dict_type", "model_type", "list_type", "tuple_type"):
+        return "nothing is written", "a value", "fill it in or remove the key"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "expected a mapping", "`key: value` lines indented below", None
+    if kind in ("list_type", "tuple_type"):
+        return "expected a list", "one item per line, each starting with '- '", None
+    if kind in ("string_type",):
+        hint = "put it in quotes" if isinstance(value, (int, float)) else None
+        return "expected text", None, hint
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"'{value}' is not a whole number", "a whole number", None
+    if kind in ("float_type", "float_parsing"):
+        return f"'{value}' is not a number", "a number", None
+    if kind in ("bool_type", "bool_parsing"):
+        return f"'{value}' is not true or false", "true or false", None
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        words = {
+            "greater_than": "more than",
+            "greater_than_equal": "at least",
+            "less_than": "less than",
+            "less_than_equal": "at most",
+        }
+        limit = next(iter(ctx.values()), "")
+        return f"{value} is out of range", f"{words[kind]} {limit}", None
+    if kind == "too_short":
+        return "this list is empty", f"at least {ctx.get('min_length', 1)} item", None
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"])), None, None
+    return err["msg"], None, None
+
+
+def _leaf(loc: tuple[Any, ...]) -> str:
+    named = [p for p in loc if isinstance(p, str) and p != "[key]"]
+    return named[-1] if named else "value"
+
+
+def _label(path: DataPath) -> str:
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+
+
+def _choices(expected: str) -> list[str]:
+    return [part.strip().strip("'") for part in expected.replace(" or ", ",").split(",") if part]
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys the model accepts at `loc`, for 'expected' and 'did you mean'."""
+    current: Any = model
+    for part in loc:
+        current = _descend(current, part)
+        if current is None:
+            return []
+    models = [m for m in _members(current) if isinstance(m, type) and issubclass(m, BaseModel)]
+    return list(models[0].model_fields) if models else []
+
+
+def _descend(annotation: Any, part: Any) -> Any:
+    for member in _members(annotation):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            if isinstance(part, str) and part in member.model_fields:
+                return member.model_fields[part].annotation
+            if isinstance(part, str) and issubclass(member, RuleConfig):
+                return member  # a discriminator tag pydantic adds
+        origin = typing.get_origin(member)
+        if origin is dict:
+            return typing.get_args(member)[1]
+        if origin in (tuple, list):
+            return typing.get_args(member)[0]
+    return None
+
+
+def _members(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for a in typing.get_args(annotation) for m in _members(a)]
+    return [annotation]
+
+
+def _cross_references(doc: Document) -> list[Problem]:
+    """Names that point at other sections must exist there."""
+    data = doc.data
+    out: list[Problem] = []
+
+    def keys(section: str) -> set[str]:
+        value = data.get(section)
+        return set(value) if isinstance(value, dict) else set()
+
+    rooms, contacts, policies = keys("rooms"), keys("contacts"), keys("escalation")
+
+    def check(path: DataPath, name: Any, known: set[str], what: str, section: str) -> None:
+        if isinstance(name, str) and name not in known:
+            out.append(
+                Problem(
+                    f"unknown {what} '{name}'",
+                    doc.mark(path),
+                    expected=one_of(known) if known else f"a {what} defined under {section}:",
+                    hint=did_you_mean(name, known),
+                )
+            )
+
+    for ieee, device in _items(data.get("devices")):
+        if isinstance(device, dict):
+            check(("devices", ieee, "room"), device.get("room"), rooms, "room", "rooms")
+    for pname, policy in _items(data.get("escalation")):
+        tiers = policy.get("tiers") if isinstance(policy, dict) else None
+        for t, tier in enumerate(tiers if isinstance(tiers, list) else []):
+            people = tier.get("contacts") if isinstance(tier, dict) else None
+            for c, who in enumerate(people if isinstance(people, list) else []):
+                path = ("escalation", pname, "tiers", t, "contacts", c)
+                check(path, who, contacts, "contact", "contacts")
+    rules = data.get("rules")
+    for i, rule in enumerate(rules if isinstance(rules, list) else []):
+        if not isinstance(rule, (dict, RuleConfig)):
+            continue
+        raw = doc.data["rules"][i]
+        if isinstance(raw, dict):
+            policy = raw.get("escalation", "default")
+            check(("rules", i, "escalation"), policy, policies, "escalation policy", "escalation")
+            for r, room in enumerate(raw.get("rooms") or []):
+                check(("rules", i, "rooms", r), room, rooms, "room", "rooms")
+    return out
+
+
+def _items(section: Any) -> list[tuple[str, Any]]:
+    return list(section.items()) if isinstance(section, dict) else []

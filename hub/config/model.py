@@ -1,0 +1,245 @@
+"""obhut.yaml as data: one pydantic model per section, strict about unknown keys."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from hub.config.problems import ConfigValueError, did_you_mean
+from hub.config.units import Bool, Duration, Phone, SecretRef, Slug, TimeOfDay
+from rules.config import RuleConfig
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Language(StrEnum):
+    DE = "de"
+    EN = "en"
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigValueError("expected a time zone name", expected="e.g. Europe/Berlin")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigValueError(
+            f"unknown time zone '{value}'",
+            expected="an IANA time zone such as Europe/Berlin or Europe/Vienna",
+            hint=did_you_mean(value, available_timezones()),
+        ) from None
+    return value
+
+
+class Home(Strict):
+    name: str
+    timezone: Annotated[str, BeforeValidator(_timezone)] = "Europe/Berlin"
+    language: Language = Language.DE
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Resident(Strict):
+    name: str
+    language: Language | None = None
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+
+
+class RoomKind(StrEnum):
+    BEDROOM = "bedroom"
+    BATHROOM = "bathroom"
+    TOILET = "toilet"
+    KITCHEN = "kitchen"
+    LIVING_ROOM = "living_room"
+    HALL = "hall"
+    ENTRANCE = "entrance"
+    BALCONY = "balcony"
+    OTHER = "other"
+
+
+class Room(Strict):
+    name: str
+    kind: RoomKind = RoomKind.OTHER
+
+
+class DeviceRole(StrEnum):
+    """What a device is for in this flat: decides which entities rules listen to."""
+
+    MOTION = "motion"
+    PRESENCE = "presence"
+    DOOR = "door"
+    FRONT_DOOR = "front_door"
+    WINDOW = "window"
+    FRIDGE_DOOR = "fridge_door"
+    BED = "bed"
+    CHAIR = "chair"
+    LIGHT = "light"
+    PLUG = "plug"
+    THERMOSTAT = "thermostat"
+    CLIMATE_SENSOR = "climate_sensor"
+    SOS_BUTTON = "sos_button"
+    CHECK_IN_BUTTON = "check_in_button"
+    SMOKE = "smoke"
+    WATER_LEAK = "water_leak"
+    VITAL_SIGNS = "vital_signs"
+    FALL = "fall"
+    OTHER = "other"
+
+
+_IEEE = re.compile(r"^(?:[0-9a-f]{2}:){7}[0-9a-f]{2}$")
+
+
+def _ieee(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text.startswith("0x") and len(text) == 18:
+        text = ":".join(text[i : i + 2] for i in range(2, 18, 2))
+    if not _IEEE.match(text):
+        raise ConfigValueError(
+            f"'{value}' is not a Zigbee IEEE address",
+            expected='eight hex bytes with colons, in quotes: "00:15:8d:00:01:23:45:67"',
+        )
+    return text
+
+
+Ieee = Annotated[str, BeforeValidator(_ieee)]
+
+
+class Device(Strict):
+    name: str
+    room: Slug
+    role: DeviceRole
+
+
+class ContactRole(StrEnum):
+    FAMILY = "family"
+    CARER = "carer"
+    DOCTOR = "doctor"
+    INSTALLER = "installer"
+
+
+class QuietHours(Strict):
+    start: TimeOfDay
+    end: TimeOfDay
+
+
+def _email(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise ConfigValueError(f"'{value}' is not an e-mail address", expected="name@example.org")
+    return value
+
+
+class Contact(Strict):
+    name: str
+    role: ContactRole
+    phone: Phone | None = None
+    email: Annotated[str, BeforeValidator(_email)] | None = None
+    language: Language | None = None
+    quiet_hours: QuietHours | None = None
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Contact:
+        if self.phone is None and self.email is None:
+            raise ConfigValueError(
+                f"{self.name} cannot be reached", expected="a phone, an email, or both"
+            )
+        return self
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+    CONSOLE = "console"
+
+
+class Tier(Strict):
+    contacts: tuple[Slug, ...] = Field(min_length=1)
+    channels: tuple[Channel, ...] = (Channel.SMS,)
+    wait: Duration = timedelta(minutes=10)
+
+
+class EscalationPolicy(Strict):
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    repeat_last: int = Field(default=2, ge=0, le=20)
+    repeat_every: Duration = timedelta(minutes=10)
+
+
+class RadioType(StrEnum):
+    EZSP = "ezsp"
+    ZNP = "znp"
+    DECONZ = "deconz"
+    ZIGATE = "zigate"
+    XBEE = "xbee"
+    SIMULATED = "simulated"
+
+
+class Radio(Strict):
+    type: RadioType
+    path: str | None = None
+    baudrate: int | None = Field(default=None, gt=0)
+    flow_control: Literal["hardware", "software"] | None = None
+
+
+class Zigbee(Strict):
+    radio: Radio
+    channel: int | None = Field(default=None, ge=11, le=26)
+
+
+class Sms(Strict):
+    provider: Literal["twilio"] = "twilio"
+    account_sid: str
+    auth_token: SecretRef
+    sender: Phone
+
+
+class Email(Strict):
+    host: str
+    port: int = Field(default=587, gt=0, lt=65536)
+    username: str | None = None
+    password: SecretRef | None = None
+    sender: Annotated[str, BeforeValidator(_email)]
+    starttls: Bool = True
+
+
+class Web(Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, gt=0, lt=65536)
+
+
+class Retention(Strict):
+    observations: Duration = timedelta(days=90)
+
+
+class Storage(Strict):
+    data_dir: Path = Path("data")  # relative to the configuration file
+    retention: Retention = Retention()
+
+
+class Config(Strict):
+    home: Home
+    residents: dict[Slug, Resident] = {}
+    rooms: dict[Slug, Room] = {}
+    devices: dict[Ieee, Device] = {}
+    contacts: dict[Slug, Contact] = {}
+    escalation: dict[Slug, EscalationPolicy] = {}
+    rules: tuple[RuleConfig, ...] = ()
+    zigbee: Zigbee | None = None
+    sms: Sms | None = None
+    email: Email | None = None
+    web: Web = Web()
+    storage: Storage = Storage()
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.rooms)} rooms, {len(self.devices)} devices, "
+            f"{len(self.rules)} rules, {len(self.contacts)} contacts"
+        )

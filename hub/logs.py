@@ -1,0 +1,24 @@
+"""Human-readable logs on stderr (journald adds its own timestamps under systemd)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+
+class _Format(logging.Formatter):
+    def __init__(self, with_time: bool) -> None:
+        fmt = "%(asctime)s " if with_time else ""
+        super().__init__(fmt + "%(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+
+
+def setup(verbose: bool = False) -> None:
+    under_systemd = "JOURNAL_STREAM" in os.environ
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Format(with_time=not under_systemd))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for noisy in ("aiohttp.access", "aiosqlite", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

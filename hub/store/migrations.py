@@ -1,0 +1,174 @@
+"""The schema, as numbered steps; `PRAGMA user_version` records the last step applied."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from hub.store.errors import StoreError
+
+# Append new steps at the end; never edit a step that has shipped.
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (
+        1,
+        [
+            """CREATE TABLE entities (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL  -- binary, number or text: how values are aggregated
+            )""",
+            """CREATE TABLE sources (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE
+            )""",
+            # id = (ms since epoch << 20) | seq (see codec.SEQ_BITS): rows are stored in time
+            # order and appended at the end, a time range is a rowid range, and there is no
+            # index to write; that halves what an SD card sees. `value` has no type, so 0/1,
+            # integers, reals and text are stored natively and compactly. `ts` costs nothing:
+            # it is computed on read.
+            """CREATE TABLE observations (
+                id INTEGER PRIMARY KEY,
+                entity_id INTEGER NOT NULL REFERENCES entities (id),
+                value,
+                source_id INTEGER NOT NULL REFERENCES sources (id),
+                ts INTEGER GENERATED ALWAYS AS (id >> 20) VIRTUAL
+            )""",
+            """CREATE TABLE current_state (
+                entity_id INTEGER PRIMARY KEY REFERENCES entities (id),
+                ts INTEGER NOT NULL,  -- ms since epoch, UTC
+                value,
+                source_id INTEGER NOT NULL REFERENCES sources (id)
+            )""",
+            # `due` in µs, so that a deadline loads back exactly equal to the one stored.
+            """CREATE TABLE deadlines (
+                key TEXT PRIMARY KEY,
+                due INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                data TEXT NOT NULL DEFAULT '{}',
+                trigger TEXT
+            ) WITHOUT ROWID""",
+        ],
+    ),
+    (
+        2,
+        [
+            """CREATE TABLE audit (
+                id INTEGER PRIMARY KEY,
+                ts INTEGER NOT NULL,  -- ms since epoch, UTC
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL DEFAULT '',
+                detail TEXT NOT NULL DEFAULT ''
+            )""",
+        ],
+    ),
+    (
+        3,
+        [
+            # One row per entity and local day (in the home's timezone), kept after the raw
+            # observations of that day are deleted. n_on only for binary entities; min, max
+            # and sum not for text.
+            """CREATE TABLE daily_aggregates (
+                entity_id INTEGER NOT NULL REFERENCES entities (id),
+                day TEXT NOT NULL,  -- YYYY-MM-DD
+                "count" INTEGER NOT NULL,
+                n_on INTEGER,
+                "min" REAL,
+                "max" REAL,
+                "sum" REAL,
+                PRIMARY KEY (entity_id, day)
+            ) WITHOUT ROWID""",
+        ],
+    ),
+    (
+        4,
+        [
+            # state: pre_alert, open, acknowledged, resolved. Timestamps in ms since epoch.
+            """CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY,
+                rule TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                state TEXT NOT NULL,
+                opened_ts INTEGER NOT NULL,
+                acknowledged_ts INTEGER,
+                acknowledged_by TEXT,
+                resolved_ts INTEGER,
+                summary TEXT NOT NULL DEFAULT '',
+                data TEXT NOT NULL DEFAULT '{}'
+            )""",
+            # At most one unresolved alert per rule and subject: a repeat finding updates it.
+            """CREATE UNIQUE INDEX alerts_unresolved
+                ON alerts (rule, subject) WHERE resolved_ts IS NULL""",
+            "CREATE INDEX alerts_opened ON alerts (opened_ts)",
+            # The outbox: a delivery row is written in the same transaction as the alert
+            # change that caused it, and stays until it is sent or given up (at least once).
+            # state: pending, sending, sent, failed, cancelled. A row found in `sending` after
+            # a restart was maybe sent: it is retried (at least once, never zero times).
+            """CREATE TABLE deliveries (
+                id INTEGER PRIMARY KEY,
+                alert_id INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+                contact TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                body TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending',
+                attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                next_attempt_ts INTEGER,
+                last_error TEXT,
+                provider_id TEXT,
+                created_ts INTEGER NOT NULL,
+                sent_ts INTEGER
+            )""",
+            # What the outbox worker asks: which deliveries are due?
+            "CREATE INDEX deliveries_due ON deliveries (state, next_attempt_ts)",
+            "CREATE INDEX deliveries_alert ON deliveries (alert_id)",
+            # Status callbacks and SMS replies find their delivery by the provider's id.
+            """CREATE UNIQUE INDEX deliveries_provider
+                ON deliveries (channel, provider_id) WHERE provider_id IS NOT NULL""",
+        ],
+    ),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+class SchemaTooNew(StoreError):
+    """The database was written by a newer Obhut than this one."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def check_version(conn: sqlite3.Connection) -> None:
+    """Refuse a database from a newer Obhut before anything in it is touched."""
+    version = schema_version(conn)
+    if version > LATEST:
+        raise SchemaTooNew(
+            f"this database was written by a newer Obhut (schema {version}, this version knows "
+            f"{LATEST}); update Obhut or restore a backup made by this version"
+        )
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
+    """Apply every step above the database's version up to `target`, each in one transaction."""
+    check_version(conn)
+    for version, statements in MIGRATIONS:
+        if version > target:
+            break
+        if version <= schema_version(conn):
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while this one waited for the lock.
+            if schema_version(conn) < version:
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version:d}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return schema_version(conn)

@@ -1,0 +1,1 @@
+"""The local web UI, served by aiohttp."""

@@ -1,0 +1,240 @@
+"""The web application: login, the live page, its event stream, and friendly errors."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from aiohttp import web
+
+from hub.i18n import translator
+from hub.model import Finding, Observation
+from hub.web.auth import COOKIE, SESSION_SECONDS, Gate, Handler, is_public
+
+if TYPE_CHECKING:
+    from hub.app import Hub
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+HUB = web.AppKey("hub", "Hub")
+GATE = web.AppKey("gate", Gate)
+JINJA = web.AppKey("jinja", jinja2.Environment)
+HEARTBEAT_S = 15.0
+QUEUE = 500
+
+_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def build_app(hub: Hub, gate: Gate) -> web.Application:
+    app = web.Application(middlewares=[_errors, _security], client_max_size=64 * 1024)
+    app[HUB] = hub
+    app[GATE] = gate
+    app[JINJA] = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    app.router.add_get("/login", login_page)
+    app.router.add_post("/login", login_submit)
+    app.router.add_post("/logout", logout)
+    app.router.add_get("/health", health)
+    app.router.add_get("/", live_page)
+    app.router.add_get("/events", events)
+    app.router.add_get("/api/state", api_state)
+    app.router.add_static("/static/", HERE / "static", append_version=True)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def serve(hub: Hub, gate: Gate, host: str, port: int) -> AsyncIterator[web.AppRunner]:
+    """Serve the UI until the block ends; a port in use is a clear error, not a trace."""
+    runner = web.AppRunner(build_app(hub, gate), access_log=None, shutdown_timeout=2.0)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        try:
+            await site.start()
+        except OSError as e:
+            raise WebError(f"cannot serve the web UI on {host}:{port}: {e.strerror}") from None
+        yield runner
+    finally:
+        await runner.cleanup()
+
+
+class WebError(Exception):
+    pass
+
+
+def _lang(request: web.Request) -> str:
+    return request.app[HUB].config.home.language.value
+
+
+def _render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    env = request.app[JINJA]
+    lang = _lang(request)
+    html = env.get_template(template).render(t=translator(lang), lang=lang, **context)
+    return web.Response(text=html, content_type="text/html", status=status)
+
+
+@web.middleware
+async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """No visitor ever sees a stack trace: the log gets it, the page says something calm."""
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        return _render(request, "message.html", status=404, key="not_found")
+    except web.HTTPException:
+        raise
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("web request %s %s failed", request.method, request.path)
+        return _render(request, "message.html", status=500, key="oops")
+
+
+@web.middleware
+async def _security(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not is_public(request.path):
+        session = request.app[GATE].session(request.cookies.get(COOKIE))
+        if session is None:
+            if request.path.startswith(("/api/", "/events")):
+                raise web.HTTPUnauthorized(
+                    text='{"error": "sign in first"}', content_type="application/json"
+                )
+            raise web.HTTPFound("/login")
+        request["session"] = session
+        if request.path != "/events":
+            request.app[HUB].store.audit(session.actor, "view", request.path)
+    response = await handler(request)
+    if not response.prepared:
+        response.headers.update(_HEADERS)
+    return response
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def login_page(request: web.Request) -> web.Response:
+    return _render(request, "login.html", error=None)
+
+
+async def login_submit(request: web.Request) -> web.Response:
+    gate = request.app[GATE]
+    store = request.app[HUB].store
+    if gate.throttled():
+        return _render(request, "login.html", status=429, error="too_many")
+    form = await request.post()
+    code = form.get("code")
+    session = gate.try_code(code if isinstance(code, str) else "")
+    peer = request.remote or "?"
+    if session is None:
+        store.audit(f"anonymous@{peer}", "login.failed", "/login")
+        return _render(request, "login.html", status=401, error="wrong_code")
+    store.audit(session.actor, "login", "/login", f"from {peer}")
+    response = web.HTTPFound("/")
+    response.set_cookie(
+        COOKIE, session.token, max_age=SESSION_SECONDS, httponly=True, samesite="Strict", path="/"
+    )
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    token = request.cookies.get(COOKIE)
+    request.app[GATE].end(token)
+    response = web.HTTPFound("/login")
+    response.del_cookie(COOKIE, path="/")
+    raise response
+
+
+def _observation(hub: Hub, obs: Observation) -> dict[str, Any]:
+    entity = hub.entities.get(obs.entity)
+    local = obs.ts.astimezone(hub.config.home.tz)
+    return {
+        "entity": obs.entity,
+        "name": entity.name if entity else obs.entity,
+        "room": hub.config.rooms[entity.room].name
+        if entity and entity.room in hub.config.rooms
+        else "",
+        "value": obs.value,
+        "time": local.strftime("%H:%M:%S"),
+        "ts": obs.ts.isoformat(),
+        "source": obs.source,
+    }
+
+
+def _finding(hub: Hub, finding: Finding) -> dict[str, Any]:
+    data = finding.to_json()
+    data["time"] = finding.ts.astimezone(hub.config.home.tz).strftime("%H:%M:%S")
+    return data
+
+
+async def live_page(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    state = sorted(hub.state.values(), key=lambda o: o.entity)
+    return _render(
+        request,
+        "live.html",
+        home=hub.config.home.name,
+        state=[_observation(hub, o) for o in state],
+        recent=[_observation(hub, o) for o in reversed(hub.recent)],
+        findings=[_finding(hub, f) for f in reversed(hub.findings)],
+        problems=hub.config_problems,
+    )
+
+
+async def api_state(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    return web.json_response(
+        {
+            "home": hub.config.home.name,
+            "state": [_observation(hub, o) for o in hub.state.values()],
+            "findings": [_finding(hub, f) for f in hub.findings],
+        }
+    )
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: each observation and finding as it happens, plus a heartbeat."""
+    hub = request.app[HUB]
+    queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(maxsize=QUEUE)
+
+    def push(kind: str, item: dict[str, Any]) -> None:
+        if queue.full():  # a slow browser loses the oldest lines, never the hub its memory
+            queue.get_nowait()
+        queue.put_nowait((kind, item))
+
+    stops = [
+        hub.subscribe(Observation, lambda o: push("observation", _observation(hub, o))),
+        hub.subscribe(Finding, lambda f: push("finding", _finding(hub, f))),
+    ]
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", **_HEADERS})
+    await response.prepare(request)
+    try:
+        await response.write(b"retry: 2000\n\n")
+        while True:
+            try:
+                kind, item = await asyncio.wait_for(queue.get(), HEARTBEAT_S)
+            except TimeoutError:
+                await response.write(b": still here\n\n")
+                continue
+            payload = json.dumps(item, ensure_ascii=False)
+            await response.write(f"event: {kind}\ndata: {payload}\n\n".encode())
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        for stop in stops:
+            stop()
+    return response
