@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +18,8 @@ class Bus:
     def __init__(self) -> None:
         self._handlers: defaultdict[type, list[Handler]] = defaultdict(list)
         self._routes: dict[type, tuple[Handler, ...]] = {}
+        self._queue: deque[object] = deque()
+        self._dispatching = False
 
     def subscribe[E](self, event_type: type[E], handler: Callable[[E], None]) -> Callable[[], None]:
         """Call `handler` for every published `event_type` (and subclass); returns unsubscribe."""
@@ -32,6 +34,20 @@ class Bus:
         return unsubscribe
 
     def publish(self, event: object) -> None:
+        """Deliver to every subscriber; events published meanwhile wait their turn (causal order)."""
+        if self._dispatching:
+            self._queue.append(event)
+            return
+        self._dispatching = True
+        try:
+            self._deliver(event)
+            while self._queue:
+                self._deliver(self._queue.popleft())
+        finally:
+            self._dispatching = False
+            self._queue.clear()
+
+    def _deliver(self, event: object) -> None:
         cls = type(event)
         route = self._routes.get(cls)
         if route is None:

@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the hub on the simulated demo home")
     demo.add_argument("--port", type=int, default=None, help="web port (default from the demo)")
     demo.add_argument("--speed", type=float, default=60.0, help="simulated seconds per second")
+    demo.add_argument("--data", type=Path, default=None, help="data folder (default: the demo's)")
     demo.set_defaults(func=_cmd_demo)
 
     check = sub.add_parser("check", help="check a configuration file and report every problem")
@@ -99,6 +100,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         config = config.model_copy(
             update={"web": config.web.model_copy(update={"port": args.port})}
         )
+    if args.data is not None:
+        storage = config.storage.model_copy(update={"data_dir": args.data})
+        config = config.model_copy(update={"storage": storage})
     resident = SimulatedResident(read_script(EXAMPLES / "day.csv"), SystemClock(), args.speed)
     return asyncio.run(_serve(config, path, [resident]))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from hub.bus import Bus
@@ -64,7 +64,7 @@ def _row(row: list[str]) -> Observation:
     entity = EntityId.parse(row[1].strip())
     value = parse_value(entity.capability, row[2])
     source = row[3].strip() if len(row) > 3 and row[3].strip() else "replay"
-    return Observation(ts, str(entity), value, source)
+    return Observation(ts.astimezone(UTC), str(entity), value, source)
 
 
 @dataclass
@@ -97,7 +97,7 @@ async def replay(
         unknown: set[str] = set()
         known = entities.by_id
         count = 0
-        publish, fire_due, next_due = bus.publish, scheduler.fire_due, scheduler.next_due
+        publish, next_due = bus.publish, scheduler.next_due
         for obs in _chain(first, it):
             due = next_due()
             if due is not None and due <= obs.ts:
@@ -110,7 +110,6 @@ async def replay(
         if until is not None:
             _fire_until(clock, scheduler, until)
             clock.set(until)
-        del fire_due
         return ReplayResult(count, engine.findings, unknown)
 
 

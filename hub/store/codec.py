@@ -89,6 +89,13 @@ def encode_value(kind: ValueKind, value: object, entity: str) -> Stored:
     raise ValueError(f"{entity} takes a {kind.value} value, got {value!r}")
 
 
+def encode_observation(obs: Observation, kind: ValueKind) -> ObservationRow:
+    ms = to_ms(obs.ts)
+    if not 0 <= ms <= MAX_MS:
+        raise ValueError(f"{obs.entity}: timestamp {obs.ts.isoformat()} is out of range")
+    return (ms, obs.entity, encode_value(kind, obs.value, obs.entity), obs.source)
+
+
 def decode_value(kind: ValueKind | None, raw: Stored) -> Value:
     if kind is ValueKind.BINARY:
         return raw != 0

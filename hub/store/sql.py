@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Collection
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hub.model import Observation
 from hub.store.codec import (
@@ -19,6 +21,7 @@ from hub.store.codec import (
 from hub.store.errors import StoreError
 from hub.store.migrations import check_version, migrate
 from hub.store.queue import Batch
+from hub.store.retention import DailyAggregate, daily_aggregates
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,8 @@ _UPSERT_CURRENT = """
 _UPSERT_DEADLINE = """
     INSERT INTO deadlines (key, due, kind, data, trigger) VALUES (?,?,?,?,?)
     ON CONFLICT (key) DO UPDATE
-    SET due = excluded.due, kind = excluded.kind, data = excluded.data, trigger = excluded.trigger"""
+    SET due = excluded.due, kind = excluded.kind, data = excluded.data,
+        trigger = excluded.trigger"""
 _INSERT_AUDIT = "INSERT INTO audit (ts, actor, action, target, detail) VALUES (?,?,?,?,?)"
 
 
@@ -132,7 +136,7 @@ class Database:
         rows: list[tuple[int, int, Stored, int]] = []
         latest: dict[int, tuple[int, int, Stored, int]] = {}
         top = self.max_key
-        late: dict[int, int] = {}  # ms → last id given in this batch, for out-of-order rows
+        last: dict[int, int] = {}  # ms → last id given in this batch
         for ms, entity, value, source in pending:
             entity_id = self.entity_ids.get(entity) or new_entities.get(entity)
             if entity_id is None:
@@ -141,20 +145,22 @@ class Database:
             if source_id is None:
                 source_id = self._intern_source(source, new_sources)
             base = ms << SEQ_BITS
-            if base > top:
-                key = top = base
+            prev = last.get(ms)
+            if prev is not None:
+                key = prev + 1
+            elif base > top:
+                key = base  # the usual case: newer than everything stored
             elif top >> SEQ_BITS == ms:
-                key = top = top + 1
+                key = top + 1
             else:
-                key = late.get(ms, -1) + 1 or self._next_in_ms(ms)
-                if key == 0:  # first late row of this ms in the batch
-                    key = self._next_in_ms(ms)
-                late[ms] = key
+                key = self._next_in_ms(ms)  # a late observation, older than the newest row
             if key >> SEQ_BITS != ms:
                 # A million observations within one millisecond: the id space of that
                 # millisecond is full. Only a runaway source can do this.
                 log.error("dropped an observation of %s: too many at %d ms", entity, ms)
                 continue
+            last[ms] = key
+            top = max(top, key)
             rows.append((key, entity_id, value, source_id))
             seen = latest.get(entity_id)
             if seen is None or seen[1] <= ms:
@@ -218,3 +224,11 @@ class Database:
             "SELECT ts, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT ?",
             (limit,),
         ).fetchall()
+
+    def daily_aggregates(
+        self, entity: str, first: date, last: date, tz: ZoneInfo | None
+    ) -> list[DailyAggregate]:
+        entity_id = self.entity_ids.get(entity)
+        if entity_id is None:
+            return []
+        return daily_aggregates(self.conn, entity_id, entity, first, last, tz)

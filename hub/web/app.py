@@ -15,7 +15,7 @@ from aiohttp import web
 
 from hub.i18n import translator
 from hub.model import Finding, Observation
-from hub.web.auth import COOKIE, SESSION_SECONDS, Gate, Handler, is_public
+from hub.web.auth import COOKIE, SESSION_SECONDS, Gate, Handler, Session, is_public
 
 if TYPE_CHECKING:
     from hub.app import Hub
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 HUB = web.AppKey("hub", "Hub")
+SESSION = web.RequestKey("session", Session)
 GATE = web.AppKey("gate", Gate)
 JINJA = web.AppKey("jinja", jinja2.Environment)
 HEARTBEAT_S = 15.0
@@ -114,7 +115,7 @@ async def _security(request: web.Request, handler: Handler) -> web.StreamRespons
                     text='{"error": "sign in first"}', content_type="application/json"
                 )
             raise web.HTTPFound("/login")
-        request["session"] = session
+        request[SESSION] = session
         if request.path != "/events":
             request.app[HUB].store.audit(session.actor, "view", request.path)
     response = await handler(request)

@@ -23,6 +23,7 @@ class Config(RuleConfig):
 
 TICK = "due"
 _ACTIVITY_ON = frozenset({Capability.MOTION, Capability.PRESENCE, Capability.CHECK_IN})
+_ENDS_MOVEMENT = frozenset({Capability.MOTION, Capability.PRESENCE})
 _ANY_CHANGE = frozenset({Capability.CONTACT, Capability.LIGHT})
 
 
@@ -40,12 +41,15 @@ class Rule:
             self._arm(ctx, now)
 
     def on_observation(self, obs: Observation, ctx: RuleContext) -> None:
-        cap = obs.capability
-        if cap in _ACTIVITY_ON and not obs.value:
-            return
         if obs.source == "rule":  # a light switched by a rule is not the resident
             return
         if self.config.rooms and ctx.entities.room_of(obs.entity) not in self.config.rooms:
+            return
+        if obs.capability in _ACTIVITY_ON and not obs.value:
+            # A motion sensor going quiet marks the last moment someone moved: count from
+            # there, but it is no sign of life that could end an alert.
+            if obs.capability in _ENDS_MOVEMENT and self._alerted_since is None:
+                self._arm(ctx, obs.ts)
             return
         if self._alerted_since is not None:
             ctx.emit(self._finding(obs.ts, self._alerted_since, cleared=True, by=obs.entity))
