@@ -46,6 +46,7 @@ def _rss_mib(pid: int) -> float:
 
 
 def one_run(workdir: Path) -> tuple[float, float]:
+    workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "obhut.yaml"
     config.write_text(CONFIG.format(port=_free_port(), data=workdir / "data"), encoding="utf-8")
     obhut = Path(sys.executable).with_name("obhut")

@@ -87,7 +87,7 @@ class _Reader:
         if isinstance(node, SequenceNode):
             return [self._build(item, (*path, i), f) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        tag = node.tag
+        tag = str(node.tag)
         if tag == "!include":
             return self._include(node, path, f)
         if tag == "!secret":

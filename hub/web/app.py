@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-HUB = web.AppKey("hub", "Hub")
+HUB: web.AppKey[Hub] = web.AppKey("hub")
 SESSION = web.RequestKey("session", Session)
 GATE = web.AppKey("gate", Gate)
 JINJA = web.AppKey("jinja", jinja2.Environment)
@@ -79,7 +79,7 @@ class WebError(Exception):
 
 
 def _lang(request: web.Request) -> str:
-    return request.app[HUB].config.home.language.value
+    return str(request.app[HUB].config.home.language.value)
 
 
 def _render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
