@@ -7,6 +7,18 @@ import os
 import sys
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the moment, so a swapped stream is never stale."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 class _Format(logging.Formatter):
     def __init__(self, with_time: bool) -> None:
         fmt = "%(asctime)s " if with_time else ""
@@ -15,7 +27,7 @@ class _Format(logging.Formatter):
 
 def setup(verbose: bool = False) -> None:
     under_systemd = "JOURNAL_STREAM" in os.environ
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _Stderr()
     handler.setFormatter(_Format(with_time=not under_systemd))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hub.clock import SimulatedClock
 from hub.model import Deadline
 from hub.scheduler import Calendar, DeadlineStore, Scheduler, next_occurrence
+from hub.store import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WORKDAYS = frozenset(range(5))
@@ -287,8 +288,9 @@ def test_next_occurrence_properties(
     if wall_time_exists(local.date(), wall, tz):
         assert local.time() == wall
     else:  # the documented shift: forward by the skipped span
-        gap = (local + timedelta(days=1)).utcoffset() - (local - timedelta(days=1)).utcoffset()  # type: ignore[operator]
-        shifted = datetime.combine(local.date(), wall) + gap
+        before, after_switch = (local - timedelta(days=1)).utcoffset(), local.utcoffset()
+        assert before is not None and after_switch is not None
+        shifted = datetime.combine(local.date(), wall) + (after_switch - before)
         assert local.replace(tzinfo=None) == shifted
     # Nothing skipped, nothing doubled: exactly the definition, day by day.
     assert occ == expected_next(spec, after, tz)
@@ -551,7 +553,8 @@ async def test_firing_is_logged_and_lateness_stands_out(caplog: pytest.LogCaptur
     scheduler.at("overdue", utc(2026, 6, 1, 7), "check")
     with caplog.at_level(logging.DEBUG, logger="hub.scheduler"):
         scheduler.fire_due(utc(2026, 6, 1, 9))
-    levels = {r.getMessage().split("'")[1]: r.levelno for r in caplog.records}
+    fired = [r for r in caplog.records if r.name == "hub.scheduler" and "fires" in r.getMessage()]
+    levels = {r.getMessage().split("'")[1]: r.levelno for r in fired}
     assert levels == {"overdue": logging.INFO, "on-time": logging.DEBUG}
     assert "fires 2:00:00 late" in caplog.text
 
@@ -603,14 +606,10 @@ async def test_run_stops_cleanly_when_cancelled() -> None:
 
 
 @asynccontextmanager
-async def open_store(path: Path, clock: SimulatedClock) -> AsyncIterator[DeadlineStore]:
-    committed: dict[str, Deadline] = _FILES.setdefault(path, {})
-    store = MemoryStore(committed)
-    yield store
-    await store.flush()
-
-
-_FILES: dict[Path, dict[str, Deadline]] = {}
+async def open_store(path: Path, clock: SimulatedClock) -> AsyncIterator[Store]:
+    """The real store on a file: closing it is what a stopping hub does."""
+    async with Store.open(path, clock=clock.now) as store:
+        yield store
 
 
 async def test_a_restart_in_the_middle_fires_the_timer_at_its_original_deadline(
@@ -708,3 +707,15 @@ async def test_a_cancelled_timer_stays_cancelled_after_a_restart(tmp_path: Path)
         assert [d.key for d in scheduler.pending()] == ["keep"]
         scheduler.fire_due(berlin(2026, 6, 1, 12))
     assert rec.keys == ["keep"]
+
+
+async def test_data_the_store_cannot_keep_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    clock = SimulatedClock(berlin(2026, 6, 1, 8))
+    async with open_store(tmp_path / "obhut.db", clock) as store:
+        scheduler, _ = await started(clock, store)
+        kept = scheduler.after("x", timedelta(hours=1), "check", {"n": 1})
+        with pytest.raises(ValueError, match="not JSON"):
+            scheduler.after("x", timedelta(hours=2), "check", {"n": object()})
+        assert scheduler.pending() == [kept]
+        await store.flush()
+        assert await store.load_deadlines() == [kept]
