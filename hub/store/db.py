@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,10 +36,6 @@ log = logging.getLogger(__name__)
 # disk is not fixed by hammering it.
 _BACKOFF_MIN = 0.5
 _BACKOFF_MAX = 30.0
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Store:
@@ -98,7 +95,7 @@ class Store:
             executor,
             batch_size=batch_size,
             flush_interval=flush_interval,
-            clock=clock or _utc_now,
+            clock=clock or partial(datetime.now, UTC),
         )
         store._flusher = asyncio.create_task(store._flush_loop(), name="obhut-store-flush")
         failed = True
@@ -272,7 +269,9 @@ class Store:
         while True:
             async with self._lock:
                 folded = await self._run(fold_oldest_day, self._db.conn, before, tz)
-            if folded is None:
+            if not folded:
+                # None: done. 0 would mean a day that does not hold its first row; stop
+                # rather than loop forever.
                 return deleted
             deleted += folded
 

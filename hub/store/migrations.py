@@ -144,18 +144,19 @@ def schema_version(conn: sqlite3.Connection) -> int:
 def check_version(conn: sqlite3.Connection) -> None:
     """Refuse a database from a newer Obhut before anything in it is touched."""
     version = schema_version(conn)
-    if version > LATEST:
+    known = MIGRATIONS[-1][0]
+    if version > known:
         raise SchemaTooNew(
             f"this database was written by a newer Obhut (schema {version}, this version knows "
-            f"{LATEST}); update Obhut or restore a backup made by this version"
+            f"{known}); update Obhut or restore a backup made by this version"
         )
 
 
-def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
     """Apply every step above the database's version up to `target`, each in one transaction."""
     check_version(conn)
     for version, statements in MIGRATIONS:
-        if version > target:
+        if target is not None and version > target:
             break
         if version <= schema_version(conn):
             continue

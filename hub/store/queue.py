@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from hub.store.codec import AuditRow, DeadlineRow, ObservationRow
@@ -30,15 +29,10 @@ class WriteQueue:
 
     def __init__(self) -> None:
         self.batch = Batch()
-        self.since = 0.0  # time.monotonic() of the oldest write waiting
+        self.since = 0.0  # time.monotonic() of the first write into the empty queue
 
     def __len__(self) -> int:
         return len(self.batch)
-
-    def touch(self) -> None:
-        """Note the time of a write into an empty queue."""
-        if not self.batch:
-            self.since = time.monotonic()
 
     def take(self) -> Batch:
         batch, self.batch = self.batch, Batch()

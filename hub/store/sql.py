@@ -31,6 +31,7 @@ MEMORY = ":memory:"
 # bench/store_bench.py). Only takes effect when the file is created.
 PAGE_SIZE = 1024
 _BUSY_MS = 5000
+_WAL_LIMIT = 4 << 20
 
 _INSERT_OBSERVATION = "INSERT INTO observations (id, entity_id, value, source_id) VALUES (?,?,?,?)"
 # A late observation (older than the stored state) does not overwrite the current state.
@@ -57,6 +58,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
         check_version(conn)
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE:d}")
         conn.execute("PRAGMA journal_mode = WAL")
+        # A WAL grown by one huge flush (after an outage) is cut back when it is next reset.
+        conn.execute(f"PRAGMA journal_size_limit = {_WAL_LIMIT:d}")
         # FULL: a commit is on the card before flush() returns, even across a power cut.
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -77,16 +80,9 @@ class Database:
         self.conn = conn
         self.entity_ids: dict[str, int] = {}
         self.entity_names: dict[int, str] = {}
-        for id_, name in conn.execute("SELECT id, name FROM entities"):
-            self.entity_ids[name] = id_
-            self.entity_names[id_] = name
         self.source_ids: dict[str, int] = {}
         self.source_names: dict[int, str] = {}
-        for id_, name in conn.execute("SELECT id, name FROM sources"):
-            self.source_ids[name] = id_
-            self.source_names[id_] = name
-        top = conn.execute("SELECT max(id) FROM observations").fetchone()[0]
-        self.max_key: int = -1 if top is None else top
+        self.load_names()
 
     @classmethod
     def open(cls, path: str | Path) -> Database:
@@ -95,6 +91,15 @@ class Database:
     def close(self) -> None:
         self.conn.close()
 
+    def load_names(self) -> None:
+        """(Re)load the interned names, e.g. after another process added some."""
+        for id_, name in self.conn.execute("SELECT id, name FROM entities"):
+            self.entity_ids[name] = id_
+            self.entity_names[id_] = name
+        for id_, name in self.conn.execute("SELECT id, name FROM sources"):
+            self.source_ids[name] = id_
+            self.source_names[id_] = name
+
     def write(self, batch: Batch) -> int:
         """Commit `batch` in one transaction; returns the observations written."""
         conn = self.conn
@@ -102,9 +107,7 @@ class Database:
         new_sources: dict[str, int] = {}
         conn.execute("BEGIN IMMEDIATE")
         try:
-            rows, latest, max_key = self._observation_rows(
-                batch.observations, new_entities, new_sources
-            )
+            rows, latest = self._observation_rows(batch.observations, new_entities, new_sources)
             conn.executemany(_INSERT_OBSERVATION, rows)
             conn.executemany(_UPSERT_CURRENT, latest)
             puts = [row for row in batch.deadlines.values() if row is not None]
@@ -124,7 +127,6 @@ class Database:
         for name, id_ in new_sources.items():
             self.source_ids[name] = id_
             self.source_names[id_] = name
-        self.max_key = max_key
         return len(rows)
 
     def _observation_rows(
@@ -132,18 +134,19 @@ class Database:
         pending: list[ObservationRow],
         new_entities: dict[str, int],
         new_sources: dict[str, int],
-    ) -> tuple[list[tuple[int, int, Stored, int]], list[tuple[int, int, Stored, int]], int]:
+    ) -> tuple[list[tuple[int, int, Stored, int]], list[tuple[int, int, Stored, int]]]:
         rows: list[tuple[int, int, Stored, int]] = []
         latest: dict[int, tuple[int, int, Stored, int]] = {}
-        top = self.max_key
+        # Read inside the write transaction: right even if another process wrote meanwhile.
+        top = self.conn.execute("SELECT ifnull(max(id), -1) FROM observations").fetchone()[0]
         last: dict[int, int] = {}  # ms → last id given in this batch
         for ms, entity, value, source in pending:
             entity_id = self.entity_ids.get(entity) or new_entities.get(entity)
             if entity_id is None:
-                entity_id = self._intern_entity(entity, new_entities)
+                entity_id = new_entities[entity] = self._intern("entities", entity)
             source_id = self.source_ids.get(source) or new_sources.get(source)
             if source_id is None:
-                source_id = self._intern_source(source, new_sources)
+                source_id = new_sources[source] = self._intern("sources", source)
             base = ms << SEQ_BITS
             prev = last.get(ms)
             if prev is not None:
@@ -165,7 +168,7 @@ class Database:
             seen = latest.get(entity_id)
             if seen is None or seen[1] <= ms:
                 latest[entity_id] = (entity_id, ms, value, source_id)
-        return rows, list(latest.values()), top
+        return rows, list(latest.values())
 
     def _next_in_ms(self, ms: int) -> int:
         base = ms << SEQ_BITS
@@ -175,19 +178,20 @@ class Database:
         ).fetchone()[0]
         return base if last is None else int(last) + 1
 
-    def _intern_entity(self, name: str, new: dict[str, int]) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO entities (name, kind) VALUES (?, ?)", (name, kind_of(name).value)
-        )
-        assert cur.lastrowid is not None
-        new[name] = cur.lastrowid
-        return cur.lastrowid
-
-    def _intern_source(self, name: str, new: dict[str, int]) -> int:
-        cur = self.conn.execute("INSERT INTO sources (name) VALUES (?)", (name,))
-        assert cur.lastrowid is not None
-        new[name] = cur.lastrowid
-        return cur.lastrowid
+    def _intern(self, table: str, name: str) -> int:
+        # OR IGNORE and a lookup: another process may have interned the name already.
+        if table == "entities":
+            self.conn.execute(
+                "INSERT OR IGNORE INTO entities (name, kind) VALUES (?, ?)",
+                (name, kind_of(name).value),
+            )
+        else:
+            self.conn.execute("INSERT OR IGNORE INTO sources (name) VALUES (?)", (name,))
+        id_: int = self.conn.execute(
+            f"SELECT id FROM {table} WHERE name = ?",  # noqa: S608 - table is one of two names
+            (name,),
+        ).fetchone()[0]
+        return id_
 
     # Reads
 
@@ -205,15 +209,20 @@ class Database:
         sql = "SELECT id, entity_id, value, source_id FROM observations WHERE id >= ? AND id < ?"
         params: list[int] = [lo_ms << SEQ_BITS, hi_ms << SEQ_BITS]
         if entities is not None:
+            if not all(e in self.entity_ids for e in entities):
+                self.load_names()
             ids = [self.entity_ids[e] for e in entities if e in self.entity_ids]
             if not ids:
                 return []
             sql += f" AND entity_id IN ({','.join('?' * len(ids))})"
             params.extend(ids)
+        rows = self.conn.execute(sql + " ORDER BY id", params).fetchall()
         names, sources = self.entity_names, self.source_names
+        if any(eid not in names or sid not in sources for _, eid, _, sid in rows):
+            self.load_names()
         return [
             decode_observation(key >> SEQ_BITS, names[eid], value, sources[sid])
-            for key, eid, value, sid in self.conn.execute(sql + " ORDER BY id", params)
+            for key, eid, value, sid in rows
         ]
 
     def deadlines(self) -> list[DeadlineRow]:
@@ -228,6 +237,8 @@ class Database:
     def daily_aggregates(
         self, entity: str, first: date, last: date, tz: ZoneInfo | None
     ) -> list[DailyAggregate]:
+        if entity not in self.entity_ids:
+            self.load_names()
         entity_id = self.entity_ids.get(entity)
         if entity_id is None:
             return []
