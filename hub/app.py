@@ -60,7 +60,10 @@ class Hub:
         hub = cls(config, config_path, clock)
         async with AsyncExitStack() as stack:
             path = db_path or config.storage.data_dir / "obhut.db"
-            hub.store = await stack.enter_async_context(Store.open(path, clock=clock.now))
+            interval = config.storage.commit_interval.total_seconds()
+            hub.store = await stack.enter_async_context(
+                Store.open(path, flush_interval=interval, clock=clock.now)
+            )
             await hub._start(stack, sources or [])
             yield hub
 

@@ -34,7 +34,7 @@ class Bus:
         return unsubscribe
 
     def publish(self, event: object) -> None:
-        """Deliver to every subscriber; events published meanwhile wait their turn (causal order)."""
+        """Deliver to every subscriber; events published meanwhile wait their turn, in order."""
         if self._dispatching:
             self._queue.append(event)
             return

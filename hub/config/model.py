@@ -222,6 +222,9 @@ class Retention(Strict):
 class Storage(Strict):
     data_dir: Path = Path("data")  # relative to the configuration file
     retention: Retention = Retention()
+    # Observations are committed at most this often: each commit costs an SD card about
+    # 6.5 KB whatever it holds. Deadlines and the audit log ride along with them.
+    commit_interval: Duration = timedelta(seconds=10)
 
 
 class Config(Strict):

@@ -135,6 +135,9 @@ async def test_the_server_answers_on_loopback(hub: Hub) -> None:
     from ..conftest import free_port
 
     port = free_port()
-    async with serve(hub, Gate(CODE), "127.0.0.1", port), ClientSession() as s:
-        async with s.get(f"http://127.0.0.1:{port}/health") as resp:
-            assert resp.status == 200 and await resp.json() == {"status": "ok"}
+    async with (
+        serve(hub, Gate(CODE), "127.0.0.1", port),
+        ClientSession() as s,
+        s.get(f"http://127.0.0.1:{port}/health") as resp,
+    ):
+        assert resp.status == 200 and await resp.json() == {"status": "ok"}
