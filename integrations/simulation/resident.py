@@ -47,24 +47,28 @@ class SimulatedResident:
 
     name = "simulation"
 
-    def __init__(self, script: list[Step], clock: Clock, speed: float = 60.0) -> None:
+    def __init__(
+        self, script: list[Step], clock: Clock, speed: float = 60.0, max_gap: float = 10.0
+    ) -> None:
         if not script:
             raise ValueError("the simulated day has no steps")
         self._script = script
         self._clock = clock
         self._speed = speed
+        # A quiet night would leave the demo page still for minutes: no pause is longer.
+        self._max_gap = max_gap
 
     async def run(self, publish: Publish) -> None:
         day = 0
+        previous = _seconds(self._script[0].at)
         while True:
-            previous = 0.0
             for step in self._script:
-                gap = (_seconds(step.at) - previous) / self._speed
+                await self._pause((_seconds(step.at) - previous) % 86400)
                 previous = _seconds(step.at)
-                await self._clock.sleep_until(self._clock.now() + timedelta(seconds=gap))
                 publish(Observation(self._clock.now(), step.entity, step.value, self.name))
             day += 1
             log.info("simulated day %d over; starting again", day)
-            # the night between the last and the first step
-            rest = (86400 - previous + _seconds(self._script[0].at)) / self._speed
-            await self._clock.sleep_until(self._clock.now() + timedelta(seconds=rest))
+
+    async def _pause(self, simulated: float) -> None:
+        real = min(simulated / self._speed, self._max_gap)
+        await self._clock.sleep_until(self._clock.now() + timedelta(seconds=real))

@@ -85,7 +85,7 @@ def test_check_prints_a_summary_and_exits_0_on_a_good_file(
 def test_the_demo_configuration_is_valid() -> None:
     config = load_config(DEMO)
     assert config.home.timezone == "Europe/Berlin"
-    assert len(config.devices) == 11  # from the !include'd devices.yaml
+    assert len(config.devices) == 12  # from the !include'd devices.yaml
     assert config.storage.data_dir == DEMO.parent / "data"
 
 
@@ -201,3 +201,12 @@ def test_any_text_gives_problems_or_a_config_never_a_crash(tmp_path: Path, text:
         load_config(path)
     except ConfigError as e:
         assert e.problems and all(p.message for p in e.problems)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from hub import __version__
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"obhut {__version__}"

@@ -47,6 +47,8 @@
   }
 
   function onFinding(f) {
+    var empty = findings.querySelector("li.empty");
+    if (empty) empty.remove();
     var li = document.createElement("li");
     li.className = "sev-" + f.severity;
     li.textContent = f.time + " · " + f.summary;
