@@ -11,6 +11,8 @@ and trickle_150 a 30 s interval.
 from __future__ import annotations
 
 import asyncio
+import math
+import random
 import sqlite3
 import tempfile
 import time
@@ -24,6 +26,8 @@ T0 = datetime(2024, 5, 1, tzinfo=UTC)
 THROUGHPUT_N = 200_000
 BATCHED_N = 100_000
 TRICKLE_N = 5_000
+OBS_PER_DAY = 20_000  # a flat with a dozen sensors, temperatures and batteries included
+COMMIT_INTERVAL = 10.0  # seconds, the default storage.commit_interval
 # The figures `make bench` checks: (op, limit). The trickle figures have no target of their own:
 # they show what the flush interval costs (see the module docstring).
 TARGETS = {
@@ -146,6 +150,48 @@ async def bytes_per_1000(path: Path, n: int, per_flush: int, step: timedelta) ->
     }
 
 
+async def day_of_flat(path: Path) -> dict[str, float]:
+    """MB the SD card sees in a day of a busy flat: 20,000 observations a day arriving at random,
+    committed every COMMIT_INTERVAL (the default `storage.commit_interval`). One hour is
+    measured and multiplied by 24."""
+    rng = random.Random(7)
+    per_hour = OBS_PER_DAY / 24
+    windows = int(3600 / COMMIT_INTERVAL)
+    async with Store.open(path, batch_size=10_000, flush_interval=3600) as store:
+        for obs in observations(20_000, timedelta(seconds=4)):
+            store.add_observation(obs)
+        await store.flush()
+        checkpoint(path)
+        before = io_counters()
+        commits, i = 0, 0
+        for w in range(windows):
+            arrivals = _poisson(rng, per_hour / windows)
+            for _ in range(arrivals):
+                entity = ENTITIES[i % len(ENTITIES)]
+                ts = T0 + timedelta(days=1, seconds=w * COMMIT_INTERVAL + rng.random())
+                store.add_observation(Observation(ts, entity, value_of(entity, i)))
+                i += 1
+            if arrivals:
+                await store.flush()
+                commits += 1
+        checkpoint(path)
+        after = io_counters()
+    hour = after["write_bytes"] - before["write_bytes"]
+    return {
+        "mb_written_per_day": hour * 24 / 2**20,
+        "commits_per_day": commits * 24,
+        "kb_written_per_1000": hour / i * 1000 / 1024,
+    }
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    limit, k, p = math.exp(-mean), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
 async def measure() -> dict[str, float]:
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="obhut-bench-") as tmp:
@@ -162,6 +208,8 @@ async def measure() -> dict[str, float]:
             figures = await bytes_per_1000(folder / f"{case}.db", n, per_flush, step)
             for name, value in figures.items():
                 results[f"store.{case}.{name}"] = value
+        for name, value in (await day_of_flat(folder / "day.db")).items():
+            results[f"store.day_of_flat.{name}"] = value
     return results
 
 

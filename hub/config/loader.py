@@ -316,14 +316,12 @@ def _cross_references(doc: Document) -> list[Problem]:
                 check(path, who, contacts, "contact", "contacts")
     rules = data.get("rules")
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
-        if not isinstance(rule, (dict, RuleConfig)):
+        if not isinstance(rule, dict):
             continue
-        raw = doc.data["rules"][i]
-        if isinstance(raw, dict):
-            policy = raw.get("escalation", "default")
-            check(("rules", i, "escalation"), policy, policies, "escalation policy", "escalation")
-            for r, room in enumerate(raw.get("rooms") or []):
-                check(("rules", i, "rooms", r), room, rooms, "room", "rooms")
+        policy = rule.get("escalation", "default")
+        check(("rules", i, "escalation"), policy, policies, "escalation policy", "escalation")
+        for r, room in enumerate(rule.get("rooms") or []):
+            check(("rules", i, "rooms", r), room, rooms, "room", "rooms")
     return out
 
 
