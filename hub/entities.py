@@ -31,6 +31,9 @@ ROLE_CAPABILITIES: dict[DeviceRole, tuple[Capability, ...]] = {
     DeviceRole.FALL: (C.FALL, C.PRESENCE),
     DeviceRole.OTHER: (),
 }
+# Readings worth keeping from any device, whatever its role: a motion sensor's thermometer
+# tells the room's temperature too.
+ALWAYS_USEFUL = frozenset({C.TEMPERATURE, C.HUMIDITY, C.ILLUMINANCE, C.BATTERY, C.AVAILABLE})
 # Roles whose entity is named after the role rather than the room: there is one front door.
 _NAMED_BY_ROLE = {DeviceRole.FRONT_DOOR: "front_door", DeviceRole.FRIDGE_DOOR: "fridge"}
 # What the resident does on the tablet arrives as these entities.
@@ -38,26 +41,50 @@ TABLET = (
     Entity("check_in.tablet", C.CHECK_IN, "Tablet: Mir geht es gut"),
     Entity("help.tablet", C.HELP, "Tablet: Hilfe"),
     Entity("away.tablet", C.AWAY, "Tablet: Ich bin unterwegs"),
+    Entity("radio.zigbee", C.RADIO, "Zigbee-Funk"),
 )
 
 
 @dataclass(frozen=True)
 class EntityRegistry:
     by_id: dict[str, Entity]
+    config: Config | None = None
 
     @classmethod
     def from_config(cls, config: Config) -> EntityRegistry:
-        entities: dict[str, Entity] = {e.id: e for e in TABLET}
+        registry = cls({e.id: e for e in TABLET}, config)
         for ieee, device in config.devices.items():
-            base = _NAMED_BY_ROLE.get(device.role, device.room)
             for cap in ROLE_CAPABILITIES[device.role]:
-                eid = str(EntityId(cap, base))
-                n = 2
-                while eid in entities:
-                    eid = str(EntityId(cap, f"{base}_{n}"))
-                    n += 1
-                entities[eid] = Entity(eid, cap, device.name, device.room, ieee)
-        return cls(entities)
+                registry._add(ieee, cap)
+        return registry
+
+    def _add(self, ieee: str, cap: Capability) -> Entity:
+        assert self.config is not None
+        device = self.config.devices[ieee]
+        base = _NAMED_BY_ROLE.get(device.role, device.room)
+        eid = str(EntityId(cap, base))
+        n = 2
+        while eid in self.by_id:
+            eid = str(EntityId(cap, f"{base}_{n}"))
+            n += 1
+        entity = Entity(eid, cap, device.name, device.room, ieee)
+        self.by_id[eid] = entity
+        return entity
+
+    def for_device(self, ieee: str, cap: Capability) -> Entity | None:
+        """The entity a configured device's reading becomes; None if its role has no use for it.
+
+        A device not (yet) in the configuration is unassigned: its readings feed no rule.
+        """
+        if self.config is None or ieee not in self.config.devices:
+            return None
+        for entity in self.by_id.values():
+            if entity.device == ieee and entity.capability is cap:
+                return entity
+        role = self.config.devices[ieee].role
+        if cap in ALWAYS_USEFUL or role is DeviceRole.OTHER:
+            return self._add(ieee, cap)
+        return None
 
     def __iter__(self) -> Iterator[Entity]:
         return iter(self.by_id.values())

@@ -34,6 +34,9 @@ class Capability(StrEnum):
     CHECK_IN = "check_in"
     HELP = "help"
     AWAY = "away"
+    # The hub's own health: a device reachable or not, the radio connected or not.
+    AVAILABLE = "available"
+    RADIO = "radio"
 
 
 class ValueKind(StrEnum):
@@ -64,6 +67,8 @@ VALUE_KIND: dict[Capability, ValueKind] = {
     Capability.CHECK_IN: ValueKind.BINARY,
     Capability.HELP: ValueKind.BINARY,
     Capability.AWAY: ValueKind.BINARY,
+    Capability.AVAILABLE: ValueKind.BINARY,
+    Capability.RADIO: ValueKind.BINARY,
 }
 
 # Capabilities whose "on" means the resident is up and about.

@@ -35,6 +35,17 @@ class ZhaEntityInfo:
     unique_id: str
 
     @classmethod
+    def from_entity(cls, entity: Any) -> ZhaEntityInfo:
+        info = entity.info_object
+        return cls(
+            platform=_text(info.platform) or "",
+            class_name=str(info.class_name),
+            device_class=_text(info.device_class),
+            translation_key=_text(info.translation_key),
+            unique_id=str(info.unique_id),
+        )
+
+    @classmethod
     def from_info(cls, platform: str, info: Mapping[str, Any]) -> ZhaEntityInfo:
         return cls(
             platform=platform,
@@ -125,15 +136,18 @@ def rows_for(info: ZhaEntityInfo, model: str) -> list[Row]:
     return found
 
 
-def map_device(infos: Iterable[ZhaEntityInfo], model: str) -> dict[Capability, ZhaEntityInfo]:
+def map_device(
+    infos: Iterable[ZhaEntityInfo], model: str
+) -> dict[Capability, tuple[ZhaEntityInfo, Row]]:
     """For one device: the entity each capability is read from (the table's preference)."""
-    best: dict[Capability, tuple[int, ZhaEntityInfo]] = {}
+    best: dict[Capability, tuple[int, ZhaEntityInfo, Row]] = {}
     for info in infos:
         for row in rows_for(info, model):
             rank = TABLE.index(row)
             if row.capability not in best or rank < best[row.capability][0]:
-                best[row.capability] = (rank, info)
-    return {cap: info for cap, (_, info) in sorted(best.items(), key=lambda kv: kv[1][0])}
+                best[row.capability] = (rank, info, row)
+    ranked = sorted(best.items(), key=lambda kv: kv[1][0])
+    return {cap: (info, row) for cap, (_, info, row) in ranked}
 
 
 def read_value(reads: str, entity: Any) -> bool | float | None:

@@ -1,0 +1,157 @@
+"""zha entities in, Obhut observations out: the Zigbee network as an observation source."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub.clock import Clock
+from hub.entities import EntityRegistry
+from hub.model import Capability, Observation, Value
+from integrations.base import Publish
+from integrations.zigbee.mapping import ZhaEntityInfo, map_device, read_value
+
+log = logging.getLogger(__name__)
+
+STATE_CHANGED = "state_changed"  # zha.const.STATE_CHANGED; zha is imported only when used
+DEVICE_FULL_INIT = "device_fully_initialized"
+CONNECTION_LOST = "connection_lost"
+RADIO_ENTITY = "radio.zigbee"
+
+GatewayFactory = Callable[[], AbstractAsyncContextManager[Any]]
+
+
+@dataclass
+class Binding:
+    """One Obhut entity and the zha entity it is read from."""
+
+    entity_id: str
+    reads: str
+    zha_entity: Any
+    last: Value | None = None
+    unsubscribe: Callable[[], None] | None = None
+
+
+@dataclass
+class DeviceView:
+    ieee: str
+    model: str
+    manufacturer: str
+    zha_device: Any
+    bindings: list[Binding] = field(default_factory=list)
+    available: bool | None = None
+
+
+class ZigbeeSource:
+    """Runs the zha gateway and publishes every care-relevant change as an observation."""
+
+    name = "zigbee"
+
+    def __init__(self, gateway: GatewayFactory, registry: EntityRegistry, clock: Clock) -> None:
+        self._open_gateway = gateway
+        self._registry = registry
+        self._clock = clock
+        self._publish: Publish | None = None
+        self.gateway: Any = None
+        self.devices: dict[str, DeviceView] = {}
+        self.by_entity: dict[str, Binding] = {}
+        self.ready = asyncio.Event()
+
+    async def run(self, publish: Publish) -> None:
+        self._publish = publish
+        async with self._open_gateway() as gateway:
+            self.gateway = gateway
+            for device in list(gateway.devices.values()):
+                self._attach(device)
+            unsubs = [
+                gateway.on_event(DEVICE_FULL_INIT, self._on_device_initialized),
+                gateway.on_event(CONNECTION_LOST, self._on_connection_lost),
+            ]
+            self._emit(RADIO_ENTITY, True)
+            self.ready.set()
+            try:
+                await asyncio.Event().wait()
+            finally:
+                for unsub in unsubs:
+                    unsub()
+                for view in self.devices.values():
+                    self._detach(view)
+
+    def _on_device_initialized(self, event: Any) -> None:
+        device = self.gateway.devices.get(event.device_info.ieee)
+        if device is not None:
+            self._attach(device)
+
+    def _on_connection_lost(self, event: Any) -> None:
+        log.warning("the Zigbee radio was lost: %s", getattr(event, "exception", event))
+        self._emit(RADIO_ENTITY, False)
+
+    def radio_back(self) -> None:
+        """Called when the radio answers again after a loss."""
+        self._emit(RADIO_ENTITY, True)
+
+    def _attach(self, device: Any) -> None:
+        if getattr(device, "is_coordinator", False):
+            return
+        ieee = str(device.ieee)
+        old = self.devices.pop(ieee, None)
+        if old is not None:
+            self._detach(old)
+        view = DeviceView(ieee, str(device.model), str(device.manufacturer), device)
+        self.devices[ieee] = view
+        entities = {
+            ZhaEntityInfo.from_entity(e).unique_id: e for e in device.platform_entities.values()
+        }
+        infos = [ZhaEntityInfo.from_entity(e) for e in entities.values()]
+        mapped = map_device(infos, view.model)
+        if self._registry.for_device(ieee, Capability.AVAILABLE) is None and mapped:
+            log.info("unassigned device %s (%s %s) joined", ieee, view.manufacturer, view.model)
+        for capability, (info, row) in mapped.items():
+            target = self._registry.for_device(ieee, capability)
+            if target is None:
+                continue
+            binding = Binding(target.id, row.reads, entities[info.unique_id])
+            binding.unsubscribe = binding.zha_entity.on_event(
+                STATE_CHANGED, lambda _e, b=binding: self._changed(b)
+            )
+            view.bindings.append(binding)
+            self.by_entity[target.id] = binding
+            self._changed(binding)
+        self._availability(view)
+
+    def _detach(self, view: DeviceView) -> None:
+        for binding in view.bindings:
+            if binding.unsubscribe is not None:
+                binding.unsubscribe()
+            self.by_entity.pop(binding.entity_id, None)
+        view.bindings.clear()
+
+    def _changed(self, binding: Binding) -> None:
+        entity = binding.zha_entity
+        view = self.devices.get(str(entity.device.ieee))
+        if view is not None:
+            self._availability(view)
+        if not getattr(entity, "available", True):
+            return
+        value = read_value(binding.reads, entity)
+        if value is None or value == binding.last:
+            return
+        binding.last = value
+        self._emit(binding.entity_id, value)
+
+    def _availability(self, view: DeviceView) -> None:
+        available = bool(view.zha_device.available)
+        if available == view.available:
+            return
+        view.available = available
+        target = self._registry.for_device(view.ieee, Capability.AVAILABLE)
+        if target is not None:
+            self._emit(target.id, available)
+
+    def _emit(self, entity_id: str, value: Value) -> None:
+        if self._publish is not None:
+            self._publish(Observation(self._clock.now(), entity_id, value, self.name))
