@@ -20,7 +20,7 @@ ANY = "*"
 
 # mmWave radars that zha shows as "occupancy" but that sense a still person: presence.
 MMWAVE_MODELS = frozenset(
-    {"lumi.motion.ac01", "lumi.sensor_occupy.agl1", "lumi.motion.agl04", "FDS315", "TS0225"}
+    {"lumi.motion.ac01", "lumi.sensor_occupy.agl1", "lumi.motion.agl04", "TS0225"}
 )
 
 
@@ -99,6 +99,8 @@ TABLE: tuple[Row, ...] = (
     Row(C.BED_OCCUPANCY, BS, "is_on", translation_key="in_bed"),
     Row(C.HEART_RATE, SENSOR, "native_value", translation_key="heart_rate"),
     Row(C.RESPIRATORY_RATE, SENSOR, "native_value", translation_key="respiratory_rate"),
+    Row(C.RESPIRATORY_RATE, SENSOR, "native_value", translation_key="breathing_rate"),
+    Row(C.PRESENCE, BS, "is_on", translation_key="presence"),
     # Presence and motion
     Row(C.PRESENCE, BS, "is_on", device_class="occupancy", models=MMWAVE_MODELS),
     Row(C.PRESENCE, BS, "is_on", device_class="presence"),

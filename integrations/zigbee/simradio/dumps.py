@@ -111,7 +111,9 @@ def _unsupported_ids(cluster_id: int, raw: Any) -> list[int]:
     return ids
 
 
-def _load_old(raw: dict[str, Any]) -> tuple[tuple[EndpointSpec, ...], dict[tuple[int, int], dict[int, AttributeSpec]]]:
+def _load_old(
+    raw: dict[str, Any],
+) -> tuple[tuple[EndpointSpec, ...], dict[tuple[int, int], dict[int, AttributeSpec]]]:
     signature = raw.get("original_signature") or raw["signature"]
     endpoints = tuple(
         EndpointSpec(
@@ -140,7 +142,9 @@ def _load_old(raw: dict[str, Any]) -> tuple[tuple[EndpointSpec, ...], dict[tuple
     return endpoints, attributes
 
 
-def _load_new(raw: dict[str, Any]) -> tuple[tuple[EndpointSpec, ...], dict[tuple[int, int], dict[int, AttributeSpec]]]:
+def _load_new(
+    raw: dict[str, Any],
+) -> tuple[tuple[EndpointSpec, ...], dict[tuple[int, int], dict[int, AttributeSpec]]]:
     endpoints = []
     attributes: dict[tuple[int, int], dict[int, AttributeSpec]] = {}
     for ep_id, ep in raw["endpoints"].items():
@@ -149,7 +153,9 @@ def _load_new(raw: dict[str, Any]) -> tuple[tuple[EndpointSpec, ...], dict[tuple
             EndpointSpec(
                 id=int(ep_id),
                 profile_id=_int(ep["profile_id"]),
-                device_type=_int(device_type["id"] if isinstance(device_type, dict) else device_type),
+                device_type=_int(
+                    device_type["id"] if isinstance(device_type, dict) else device_type
+                ),
                 in_clusters=tuple(_int(c["cluster_id"]) for c in ep["in_clusters"]),
                 out_clusters=tuple(_int(c["cluster_id"]) for c in ep["out_clusters"]),
             )

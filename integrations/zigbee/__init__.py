@@ -1,0 +1,1 @@
+"""Zigbee: the zha gateway, a simulated radio, and the mapping of zha entities to Obhut."""
