@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import time as clock_time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hub.bus import Bus
 from hub.clock import Clock
@@ -20,12 +20,17 @@ from hub.model import Deadline, Finding, Observation
 from hub.scheduler import Calendar, Scheduler
 from hub.store import Store
 from integrations.base import ObservationSource
+
+if TYPE_CHECKING:
+    from integrations.zigbee.commands import Commands
+    from integrations.zigbee.source import ZigbeeSource
 from rules.engine import Engine
 from rules.registry import rule_factories
 
 log = logging.getLogger(__name__)
 
 RETENTION_AT = clock_time(3, 30)  # a quiet hour for the nightly clean-up
+ZIGBEE_BACKUP_AT = clock_time(3, 15)
 RECENT = 200
 
 
@@ -47,6 +52,8 @@ class Hub:
         self.store: Store
         self.scheduler: Scheduler
         self.engine: Engine
+        self.zigbee: ZigbeeSource | None = None
+        self.commands: Commands | None = None
 
     @classmethod
     @asynccontextmanager
@@ -81,6 +88,14 @@ class Hub:
         )
         self.engine.load(self.config.rules, self.clock.now())
         self._spawn(self.scheduler.run(), "scheduler")
+        if self.config.zigbee is not None:
+            # zha is imported only now: a hub without a radio starts without its cost
+            from integrations.zigbee.runtime import build
+
+            self.zigbee, self.commands = build(self.config, self.entities, self.clock)
+            sources = [*sources, self.zigbee]
+            self.scheduler.on("zigbee-backup", self._on_zigbee_backup)
+            self.scheduler.every("hub:zigbee-backup", Calendar(ZIGBEE_BACKUP_AT), "zigbee-backup")
         for source in sources:
             self._spawn(source.run(self.ingest), source.name)
         stack.push_async_callback(self._stop)
@@ -118,6 +133,20 @@ class Hub:
         level = logging.INFO if finding.cleared else logging.WARNING
         log.log(level, "%s [%s] %s", finding.rule, finding.severity, finding.summary)
 
+    def _on_zigbee_backup(self, deadline: Deadline) -> None:
+        self._spawn(self._zigbee_backup(), "zigbee-backup")
+
+    async def _zigbee_backup(self) -> None:
+        from hub.control import write_backup
+
+        if self.zigbee is None or self.zigbee.zigbee is None:
+            log.warning("no Zigbee backup tonight: the radio is not running")
+            return
+        path = await write_backup(
+            self.zigbee.zigbee, self.config.storage.data_dir, self.clock.now()
+        )
+        log.info("Zigbee network backed up to %s", path)
+
     def _on_retention(self, deadline: Deadline) -> None:
         keep = self.config.storage.retention.observations.days
         self._spawn(self._retention(keep), "retention")
@@ -144,6 +173,8 @@ class Hub:
         self.config_problems = []
         self.entities = EntityRegistry.from_config(config)
         self.engine.load(config.rules, self.clock.now(), self.entities)
+        if self.zigbee is not None:
+            self.zigbee.use_registry(self.entities)
         self.store.audit("system", "config.applied", str(self.config_path), config.summary())
         log.info("configuration applied: %s", config.summary())
         return True

@@ -32,5 +32,13 @@ def setup(verbose: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("aiohttp.access", "aiosqlite", "apscheduler"):
+    for noisy in (
+        "aiohttp.access",
+        "aiosqlite",
+        "apscheduler",
+        "zigpy",
+        "zha",
+        "zhaquirks",
+        "bellows",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)

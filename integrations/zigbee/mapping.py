@@ -36,13 +36,12 @@ class ZhaEntityInfo:
 
     @classmethod
     def from_entity(cls, entity: Any) -> ZhaEntityInfo:
-        info = entity.info_object
         return cls(
-            platform=_text(info.platform) or "",
-            class_name=str(info.class_name),
-            device_class=_text(info.device_class),
-            translation_key=_text(info.translation_key),
-            unique_id=str(info.unique_id),
+            platform=_text(entity.PLATFORM) or "",
+            class_name=type(entity).__name__,
+            device_class=_text(getattr(entity, "device_class", None)),
+            translation_key=_text(getattr(entity, "translation_key", None)),
+            unique_id=str(entity.unique_id),
         )
 
     @classmethod

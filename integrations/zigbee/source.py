@@ -56,15 +56,17 @@ class ZigbeeSource:
         self._registry = registry
         self._clock = clock
         self._publish: Publish | None = None
-        self.gateway: Any = None
+        self.zigbee: Any = None  # the ZigbeeGateway while running
+        self.gateway: Any = None  # zha's Gateway while running
         self.devices: dict[str, DeviceView] = {}
         self.by_entity: dict[str, Binding] = {}
         self.ready = asyncio.Event()
 
     async def run(self, publish: Publish) -> None:
         self._publish = publish
-        async with self._open_gateway() as gateway:
-            self.gateway = gateway
+        async with self._open_gateway() as zigbee:
+            self.zigbee = zigbee
+            self.gateway = gateway = zigbee.gateway
             for device in list(gateway.devices.values()):
                 self._attach(device)
             unsubs = [
@@ -74,12 +76,22 @@ class ZigbeeSource:
             self._emit(RADIO_ENTITY, True)
             self.ready.set()
             try:
-                await asyncio.Event().wait()
+                while True:  # the gateway reconnects a lost radio by itself; say when it is back
+                    await zigbee.reconnected.wait()
+                    zigbee.reconnected.clear()
+                    self._emit(RADIO_ENTITY, True)
             finally:
                 for unsub in unsubs:
                     unsub()
                 for view in self.devices.values():
                     self._detach(view)
+
+    def use_registry(self, registry: EntityRegistry) -> None:
+        """After a configuration reload: map every device again (rooms and roles may differ)."""
+        self._registry = registry
+        if self.gateway is not None:
+            for view in list(self.devices.values()):
+                self._attach(view.zha_device)
 
     def _on_device_initialized(self, event: Any) -> None:
         device = self.gateway.devices.get(event.device_info.ieee)
@@ -89,10 +101,6 @@ class ZigbeeSource:
     def _on_connection_lost(self, event: Any) -> None:
         log.warning("the Zigbee radio was lost: %s", getattr(event, "exception", event))
         self._emit(RADIO_ENTITY, False)
-
-    def radio_back(self) -> None:
-        """Called when the radio answers again after a loss."""
-        self._emit(RADIO_ENTITY, True)
 
     def _attach(self, device: Any) -> None:
         if getattr(device, "is_coordinator", False):

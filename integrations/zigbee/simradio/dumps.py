@@ -59,6 +59,8 @@ class DeviceSpec:
     mains_powered: bool = False
     quirk_class: str | None = None
     entities: frozenset[EntitySpec] = frozenset()
+    # (endpoint, cluster, attribute) that zha made an entity of: the device did not refuse them.
+    entity_attributes: frozenset[tuple[int, int, int]] = frozenset()
     source: str = ""
 
     def endpoint_with(self, cluster_id: int) -> int | None:
@@ -109,6 +111,24 @@ def _unsupported_ids(cluster_id: int, raw: Any) -> list[int]:
         elif cluster_cls is not None and item in cluster_cls.attributes_by_name:
             ids.append(int(cluster_cls.attributes_by_name[item].id))
     return ids
+
+
+def _entity_attributes(raw: dict[str, Any]) -> frozenset[tuple[int, int, int]]:
+    found = set()
+    for items in raw.get("zha_lib_entities", {}).values():
+        for item in items:
+            info = item["info_object"]
+            parts = str(info.get("unique_id", "")).split("-")
+            handlers = info.get("cluster_handlers") or []
+            if not handlers or len(parts) < 3:
+                continue
+            cluster_id = int(handlers[0]["cluster"]["id"])
+            name = info.get("attribute_name") or (parts[3] if len(parts) > 3 else None)
+            cluster_cls = zigpy.zcl.Cluster._registry.get(cluster_id)
+            if name and cluster_cls is not None and name in cluster_cls.attributes_by_name:
+                attr_id = int(cluster_cls.attributes_by_name[name].id)
+                found.add((int(info.get("endpoint_id") or parts[1]), cluster_id, attr_id))
+    return frozenset(found)
 
 
 def _load_old(
@@ -192,6 +212,7 @@ def parse_dump(raw: dict[str, Any], *, source: str = "") -> DeviceSpec:
         mains_powered=raw.get("power_source") == "Mains",
         quirk_class=raw.get("quirk_class"),
         entities=_entities(raw),
+        entity_attributes=_entity_attributes(raw),
         source=source,
     )
 

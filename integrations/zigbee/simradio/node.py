@@ -75,6 +75,10 @@ class SimNode:
             for attr in attrs.values():
                 if not attr.unsupported and attr.value is not None:
                     values[attr_key(ep, cluster, attr.id)] = attr.value
+        for ep_id, cluster, attr_id in self.spec.entity_attributes:
+            known = self.spec.attributes.get((ep_id, cluster), {}).get(attr_id)
+            if known is None or (known.value is None and not known.unsupported):
+                values.setdefault(attr_key(ep_id, cluster, attr_id), 0)
         for ep in self.spec.endpoints:
             if 0x0000 in ep.in_clusters:
                 values.setdefault(attr_key(ep.id, 0, 0x0004), self.spec.manufacturer)
@@ -170,9 +174,13 @@ class SimNode:
             return []  # answers to commands the device sent (OTA, Tuya): nothing to say back
         return self._cluster_command(endpoint, cluster_id, hdr, payload)
 
-    def _client_general(self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, payload: bytes) -> list[Frame]:
+    def _client_general(
+        self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, payload: bytes
+    ) -> list[Frame]:
         if hdr.command_id != Cmd.Read_Attributes:
-            return self.default_response(endpoint, cluster_id, hdr, foundation.Status.UNSUP_GENERAL_COMMAND)
+            return self.default_response(
+                endpoint, cluster_id, hdr, foundation.Status.UNSUP_GENERAL_COMMAND
+            )
         request, _ = foundation.GENERAL_COMMANDS[Cmd.Read_Attributes].schema.deserialize(payload)
         records = [
             foundation.ReadAttributeRecord(attrid=a, status=foundation.Status.UNSUPPORTED_ATTRIBUTE)
@@ -184,7 +192,9 @@ class SimNode:
     def _reply(
         self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, command: Any, body: Any
     ) -> Frame:
-        rsp = foundation.ZCLHeader.general(hdr.tsn, command, hdr.manufacturer, hdr.frame_control.direction.flip())
+        rsp = foundation.ZCLHeader.general(
+            hdr.tsn, command, hdr.manufacturer, hdr.frame_control.direction.flip()
+        )
         return self._frame(endpoint, cluster_id, rsp, body)
 
     def default_response(
