@@ -26,7 +26,8 @@ from zha.application.helpers import (
     ZHAData,
 )
 
-from .simradio.controller import RADIO_TYPE as SIMULATED, SimulatedController
+from .simradio.controller import RADIO_TYPE as SIMULATED
+from .simradio.controller import SimulatedController
 from .simradio.world import World, world_path
 
 _LOGGER = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ class ZigbeeGateway:
                 await app.disconnect()
                 await app.connect()
                 await app.initialize(auto_form=False)
-            except Exception as exc:  # noqa: BLE001 - any failure means: try again later
+            except Exception as exc:
                 delay = self._reconnect_delays[min(attempt, len(self._reconnect_delays) - 1)]
                 _LOGGER.info("Zigbee radio not back yet (%r); next try in %.1f s", exc, delay)
                 attempt += 1
@@ -156,7 +157,8 @@ def build_config(
 ) -> ZHAData:
     if radio.type != SIMULATED and radio.type not in HARDWARE_RADIOS:
         raise ValueError(
-            f"unknown radio type {radio.type!r}; expected one of {', '.join((*HARDWARE_RADIOS, SIMULATED))}"
+            f"unknown radio type {radio.type!r}; "
+            f"expected one of {', '.join((*HARDWARE_RADIOS, SIMULATED))}"
         )
     if radio.type == SIMULATED:
         path = str(world_path(radio.path or data_dir))
@@ -205,7 +207,7 @@ async def zigbee_gateway(
     reconnect_delays: Sequence[float] = RECONNECT_DELAYS,
 ) -> AsyncIterator[ZigbeeGateway]:
     """A started zha Gateway on `radio`, with its database in `data_dir`; shut down on exit."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, at start
     config = build_config(
         radio, data_dir, quirks_setup=quirks_setup, custom_quirks=custom_quirks, channel=channel
     )

@@ -75,6 +75,11 @@ class ZigbeeSource:
             ]
             self._emit(RADIO_ENTITY, True)
             self.ready.set()
+            log.info(
+                "Zigbee ready: %d devices, %d entities for rules",
+                len(self.devices),
+                len(self.by_entity),
+            )
             try:
                 while True:  # the gateway reconnects a lost radio by itself; say when it is back
                     await zigbee.reconnected.wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -32,14 +33,58 @@ def sim_gateway(
     from integrations.zigbee.simradio.world import open_world
 
     @contextlib.asynccontextmanager
-    async def start(devices: dict[str, str] | None = None, data_dir: Path | None = None) -> AsyncIterator[Any]:
+    async def start(
+        devices: dict[str, str] | None = None, data_dir: Path | None = None
+    ) -> AsyncIterator[Any]:
         folder = data_dir or tmp_path
         world = open_world(folder)
         for name, dump in (devices or {}).items():
             world.add(name, DUMPS / dump)
         async with zigbee_gateway(
-            RadioSettings(type="simulated"), folder, quirks_setup=quirks_setup, reconnect_delays=(0.01,)
+            RadioSettings(type="simulated"),
+            folder,
+            quirks_setup=quirks_setup,
+            reconnect_delays=(0.01,),
         ) as gw:
             yield gw
 
     return start
+
+
+async def join(gw: Any, name: str, bound_s: float = 10.0) -> Any:
+    """Let simulated device `name` join and wait until zha has fully initialised it."""
+    import zigpy.types as t
+
+    node = gw.world.node(name)
+    done = asyncio.Event()
+    ieee = t.EUI64.convert(node.ieee)
+    unsubscribe = gw.gateway.on_event(
+        "device_fully_initialized", lambda e: done.set() if e.device_info.ieee == ieee else None
+    )
+    try:
+        gw.radio.announce(node)
+        await asyncio.wait_for(done.wait(), bound_s)
+    finally:
+        unsubscribe()
+    return gw.gateway.devices[ieee]
+
+
+async def next_state(entity: Any, trigger: Callable[[], Any], bound_s: float = 5.0) -> Any:
+    """Run `trigger` and return the entity's state after its next state_changed event."""
+    changed = asyncio.Event()
+    unsubscribe = entity.on_event("state_changed", lambda _e: changed.set())
+    try:
+        result = trigger()
+        if asyncio.iscoroutine(result):
+            await result
+        await asyncio.wait_for(changed.wait(), bound_s)  # a safety bound, not a sleep
+    finally:
+        unsubscribe()
+    return entity.state
+
+
+def entity_of(device: Any, platform: str, class_name: str) -> Any:
+    for entity in device.platform_entities.values():
+        if str(entity.PLATFORM) == platform and type(entity).__name__ == class_name:
+            return entity
+    raise AssertionError(f"{device.name} has no {platform}:{class_name}")

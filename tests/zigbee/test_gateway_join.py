@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
 import pytest
-import zigpy.types as t
 from zha.application import Platform
 
 from integrations.zigbee.simradio.dumps import load_dump
 
-from .conftest import DUMPS
+from .conftest import DUMPS, join
 
 ALL_DUMPS = sorted(p.name for p in DUMPS.glob("*.json"))
 
@@ -20,23 +18,37 @@ ALL_DUMPS = sorted(p.name for p in DUMPS.glob("*.json"))
 # and Oct 2025): (platform, class_name) created now but not listed, or listed but not created.
 _POWER_RENAMED = "zha 2.3 renamed the active power sensor class to ElectricalMeasurementActivePower"
 EXTRA_NOW: dict[str, dict[tuple[str, str], str]] = {
-    "aqara-lumi-airrtc-aeu001.json": {("sensor", "ElectricalMeasurementActivePower"): _POWER_RENAMED},
+    "aqara-lumi-airrtc-aeu001.json": {
+        ("sensor", "ElectricalMeasurementActivePower"): _POWER_RENAMED
+    },
     "innr-sp-234.json": {("sensor", "ElectricalMeasurementActivePower"): _POWER_RENAMED},
     "ikea-of-sweden-vallhorn-wireless-motion-sensor.json": {
         ("number", "NumberConfigurationEntity"): "zha-quirks 2.3 VALLHORN v2 quirk adds on_time",
-        ("switch", "ConfigurableAttributeSwitch"): "zha-quirks 2.3 VALLHORN v2 quirk adds on_only_when_dark",
+        (
+            "switch",
+            "ConfigurableAttributeSwitch",
+        ): "zha-quirks 2.3 VALLHORN v2 quirk adds on_only_when_dark",
     },
     "sonoff-snzb-02d.json": {
-        ("number", "NumberConfigurationEntity"): "zha-quirks 2.3 SNZB-02D v2 quirk adds offsets/comfort limits",
+        (
+            "number",
+            "NumberConfigurationEntity",
+        ): "zha-quirks 2.3 SNZB-02D v2 quirk adds offsets/comfort limits",
         ("select", "ZCLEnumSelectEntity"): "zha-quirks 2.3 SNZB-02D v2 quirk adds the display unit",
     },
     "third-reality-inc-3rws18bz.json": {
         ("number", "NumberConfigurationEntity"): "zha-quirks 2.3 3RWS18BZ v2 quirk adds siren_time",
-        ("switch", "ConfigurableAttributeSwitch"): "zha-quirks 2.3 3RWS18BZ v2 quirk adds enable_siren",
+        (
+            "switch",
+            "ConfigurableAttributeSwitch",
+        ): "zha-quirks 2.3 3RWS18BZ v2 quirk adds enable_siren",
     },
     "philips-sml001.json": {
         ("binary_sensor", "PhilipsMotion"): "zha 2.3 renamed Motion (On/Off driven) for Philips",
-        ("binary_sensor", "Occupancy"): "zha 2.3 uses the generic Occupancy class instead of HueOccupancy",
+        (
+            "binary_sensor",
+            "Occupancy",
+        ): "zha 2.3 uses the generic Occupancy class instead of HueOccupancy",
     },
 }
 MISSING_NOW: dict[str, dict[tuple[str, str], str]] = {
@@ -55,7 +67,9 @@ QUIRK_NOW = {
         "zhaquirks.ikea.vallhorn.(IKEA of Sweden / VALLHORN Wireless Motion Sensor)"
     ),
     "sonoff-snzb-02d.json": "zhaquirks.sonoff.snzb02d.(SONOFF / SNZB-02D)",
-    "third-reality-inc-3rws18bz.json": "zhaquirks.thirdreality.water_leak_sensor.(Third Reality, Inc / 3RWS18BZ)",
+    "third-reality-inc-3rws18bz.json": (
+        "zhaquirks.thirdreality.water_leak_sensor.(Third Reality, Inc / 3RWS18BZ)"
+    ),
 }
 
 
@@ -63,21 +77,6 @@ def _quirk_name(name: str | None) -> str:
     # zha 2.3 writes "module:Class", older dumps "module.Class"; no quirk is a plain zigpy device.
     name = (name or "").replace(":", ".")
     return "" if name in ("zigpy.device.Device", "zigpy.device.ZigbeeDevice") else name
-
-
-async def join(gw: Any, name: str, timeout: float = 10.0) -> Any:
-    node = gw.world.node(name)
-    done = asyncio.Event()
-    ieee = t.EUI64.convert(node.ieee)
-    unsubscribe = gw.gateway.on_event(
-        "device_fully_initialized", lambda e: done.set() if e.device_info.ieee == ieee else None
-    )
-    try:
-        gw.radio.announce(node)
-        await asyncio.wait_for(done.wait(), timeout)
-    finally:
-        unsubscribe()
-    return gw.gateway.devices[ieee]
 
 
 def entities(device: Any) -> set[tuple[str, str, str]]:

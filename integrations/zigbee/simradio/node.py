@@ -4,6 +4,10 @@ Requests arrive as raw frames and answers leave as raw frames, both built from z
 declared types, so the real zigpy/zha/quirks stack does all the interpreting.
 """
 
+# zigpy's types are only partly annotated (constructors of its int/enum types are untyped,
+# packet fields are Optional); these error codes are zigpy's, not this module's.
+# mypy: disable-error-code="no-untyped-call,arg-type,union-attr,attr-defined,call-overload"
+
 from __future__ import annotations
 
 import logging
@@ -67,6 +71,7 @@ class SimNode:
             state if state is not None else NodeState(attributes=self._initial_attributes())
         )
         self.received: list[ReceivedCommand] = []
+        self.zdo_received: list[int] = []  # ZDO request clusters, to tell an interview from none
         self._tsn = 0
 
     def _initial_attributes(self) -> dict[str, JsonValue]:
@@ -79,10 +84,10 @@ class SimNode:
             known = self.spec.attributes.get((ep_id, cluster), {}).get(attr_id)
             if known is None or (known.value is None and not known.unsupported):
                 values.setdefault(attr_key(ep_id, cluster, attr_id), 0)
-        for ep in self.spec.endpoints:
-            if 0x0000 in ep.in_clusters:
-                values.setdefault(attr_key(ep.id, 0, 0x0004), self.spec.manufacturer)
-                values.setdefault(attr_key(ep.id, 0, 0x0005), self.spec.model)
+        for endpoint in self.spec.endpoints:
+            if 0x0000 in endpoint.in_clusters:
+                values.setdefault(attr_key(endpoint.id, 0, 0x0004), self.spec.manufacturer)
+                values.setdefault(attr_key(endpoint.id, 0, 0x0005), self.spec.model)
         return values
 
     def next_tsn(self) -> int:
@@ -167,7 +172,7 @@ class SimNode:
         to_client = hdr.frame_control.direction == foundation.Direction.Server_to_Client
         if hdr.frame_control.is_general:
             if to_client:
-                # Addressed to one of the device's client clusters (OTA): it has no attributes we know.
+                # To one of the device's client clusters (OTA): no attributes we know.
                 return self._client_general(endpoint, cluster_id, hdr, payload)
             return self._general(endpoint, cluster_id, hdr, payload)
         if to_client:
@@ -229,8 +234,8 @@ class SimNode:
             if command == Cmd.Write_Attributes_No_Response:
                 return []
             ok = [foundation.WriteAttributesStatusRecord(status=foundation.Status.SUCCESS)]
-            body = foundation.WriteAttributesResponseSchema(status_records=ok)
-            return [self._reply(endpoint, cluster_id, hdr, Cmd.Write_Attributes_rsp, body)]
+            written = foundation.WriteAttributesResponseSchema(status_records=ok)
+            return [self._reply(endpoint, cluster_id, hdr, Cmd.Write_Attributes_rsp, written)]
         if command == Cmd.Configure_Reporting:
             ok = foundation.ConfigureReportingResponse(
                 [foundation.ConfigureReportingResponseRecord(status=foundation.Status.SUCCESS)]
@@ -324,7 +329,7 @@ class SimNode:
         cluster_cls = zigpy.zcl.Cluster._registry.get(cluster_id)
         command_def = cluster_cls.server_commands.get(hdr.command_id) if cluster_cls else None
         if command_def is None:
-            # A manufacturer command this model knows and zigpy does not: accept it as the device would.
+            # A manufacturer command zigpy does not declare: accept it as the device would.
             self.received.append(
                 ReceivedCommand(
                     endpoint, cluster_id, f"0x{hdr.command_id:02x}", {"raw": payload.hex()}

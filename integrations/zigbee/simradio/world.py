@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -86,7 +85,7 @@ class World:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.to_json(), indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        tmp.replace(self.path)
 
     @classmethod
     def load(cls, path: Path) -> World:

@@ -1,0 +1,163 @@
+"""The hub on the simulated radio: reports become stored observations, commands reach devices."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hub.app import Hub
+from hub.clock import SimulatedClock
+from hub.config import load_config
+from hub.model import Observation
+from integrations.zigbee.commands import Result
+from integrations.zigbee.simradio.dumps import load_dump
+from integrations.zigbee.simradio.stimuli import Stimuli
+from integrations.zigbee.simradio.world import close_world, open_world
+
+from .conftest import DUMPS, join
+
+T0 = datetime(2026, 5, 4, 7, 0, tzinfo=UTC)
+BOUND = 10.0  # a safety bound on waiting for real asyncio events, not a sleep
+
+FLAT = {
+    # name: (dump, room, role)
+    "bad-motion": ("lumi-lumi-sensor-motion-aq2.json", "bad", "motion"),
+    "flur-motion": ("ikea-of-sweden-vallhorn-wireless-motion-sensor.json", "flur", "motion"),
+    "wohnzimmer-licht": (
+        "ikea-of-sweden-tradfri-bulb-e26-w-opal-1000lm.json",
+        "wohnzimmer",
+        "light",
+    ),
+    "wohnzimmer-heizung": ("bosch-rbsh-trv0-zb-eu.json", "wohnzimmer", "thermostat"),
+}
+
+
+@pytest.fixture(scope="session")
+def quirk_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The lazy-quirk index, built once for the session as the hub builds it on a first start."""
+    from integrations.zigbee import quirks_index
+
+    path = tmp_path_factory.mktemp("index") / "quirk-index.json"
+    quirks_index.load_index(path)
+    return path
+
+
+@asynccontextmanager
+async def flat_hub(tmp_path: Path, quirk_index: Path, names: list[str]) -> AsyncIterator[Any]:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(quirk_index, data / "quirk-index.json")
+    world = open_world(data)
+    lines = []
+    for name in names:
+        dump, room, role = FLAT[name]
+        world.add(name, DUMPS / dump)
+        ieee = load_dump(DUMPS / dump).ieee
+        lines.append(f'  "{ieee}": {{name: {name}, room: {room}, role: {role}}}')
+    path = tmp_path / "obhut.yaml"
+    path.write_text(
+        "home: {name: Test}\n"
+        "rooms: {bad: {name: Bad}, flur: {name: Flur}, wohnzimmer: {name: Wohnzimmer}}\n"
+        "devices:\n" + "\n".join(lines) + "\n"
+        "zigbee: {radio: {type: simulated}}\n"
+        f"storage: {{data_dir: {data}}}\n",
+        encoding="utf-8",
+    )
+    seen: list[Observation] = []
+    try:
+        async with Hub.running(load_config(path), path, SimulatedClock(T0)) as hub:
+            hub.subscribe(Observation, seen.append)
+            assert hub.zigbee is not None
+            await asyncio.wait_for(hub.zigbee.ready.wait(), BOUND)
+            for name in names:
+                await join(hub.zigbee.zigbee, name)
+            yield hub, hub.zigbee.zigbee, seen
+    finally:
+        close_world(data)
+
+
+async def arrival(seen: list[Observation], entity: str, value: Any) -> Observation:
+    async def wait() -> Observation:
+        while True:
+            for obs in seen:
+                if obs.entity == entity and obs.value == value:
+                    return obs
+            await asyncio.sleep(0)
+
+    return await asyncio.wait_for(wait(), BOUND)
+
+
+async def test_a_motion_report_becomes_a_stored_observation(
+    tmp_path: Path, quirk_index: Path
+) -> None:
+    async with flat_hub(tmp_path, quirk_index, ["bad-motion"]) as (hub, gw, seen):
+        await arrival(seen, "available.bad", True)
+        Stimuli(gw.radio).set("bad-motion", motion=True)
+        obs = await arrival(seen, "motion.bad", True)
+        assert obs.source == "zigbee" and obs.ts == T0
+        await hub.store.flush()
+        assert (await hub.store.current_state())["motion.bad"].value is True
+
+
+async def test_a_role_keeps_misleading_entities_out(tmp_path: Path, quirk_index: Path) -> None:
+    # The VALLHORN's On/Off client cluster looks like a door to zha; as a motion sensor it is not.
+    async with flat_hub(tmp_path, quirk_index, ["flur-motion"]) as (hub, gw, seen):
+        Stimuli(gw.radio).set("flur-motion", motion=True)
+        await arrival(seen, "motion.flur", True)
+        assert not [o for o in seen if o.entity.startswith("contact.")]
+        assert hub.zigbee.by_entity.keys() >= {"motion.flur", "battery.flur"}
+
+
+async def test_a_light_command_reaches_the_bulb_as_its_zcl_frame(
+    tmp_path: Path, quirk_index: Path
+) -> None:
+    async with flat_hub(tmp_path, quirk_index, ["wohnzimmer-licht"]) as (hub, gw, seen):
+        node = gw.world.node("wohnzimmer-licht")
+        node.received.clear()
+        result = await hub.commands.light("light.wohnzimmer", on=True, brightness=50, transition=2)
+        assert result is Result.DONE
+        sent = [
+            (c.command, c.args["level"], c.args["transition_time"])
+            for c in node.received
+            if c.cluster_id == 0x0008
+        ]
+        assert sent == [("move_to_level_with_on_off", 128, 20)]
+        await arrival(seen, "light.wohnzimmer", 50.2)
+        assert await hub.commands.light("light.wohnzimmer", on=False) is Result.DONE
+        await arrival(seen, "light.wohnzimmer", 0.0)
+
+
+async def test_a_setpoint_reaches_the_trv(tmp_path: Path, quirk_index: Path) -> None:
+    async with flat_hub(tmp_path, quirk_index, ["wohnzimmer-heizung"]) as (hub, gw, seen):
+        result = await hub.commands.thermostat("climate.wohnzimmer", setpoint=21.5)
+        assert result is Result.DONE
+        node = gw.world.node("wohnzimmer-heizung")
+        assert node.get(1, 0x0201, 0x0012) == 2150  # occupied_heating_setpoint, 0.01 °C
+        await arrival(seen, "climate.wohnzimmer", 21.5)
+
+
+async def test_commands_say_clearly_what_went_wrong(tmp_path: Path, quirk_index: Path) -> None:
+    async with flat_hub(tmp_path, quirk_index, ["wohnzimmer-licht"]) as (hub, gw, _):
+        assert await hub.commands.light("light.keller", on=True) is Result.UNKNOWN
+        assert await hub.commands.switch("light.wohnzimmer", on=True) is Result.UNSUPPORTED
+        Stimuli(gw.radio).silence("wohnzimmer-licht")
+        assert await hub.commands.light("light.wohnzimmer", on=True) is Result.UNREACHABLE
+
+
+async def test_the_radio_lost_and_back_is_reported(tmp_path: Path, quirk_index: Path) -> None:
+    async with flat_hub(tmp_path, quirk_index, ["bad-motion"]) as (hub, gw, seen):
+        await arrival(seen, "radio.zigbee", True)
+        Stimuli(gw.radio).radio_lost()
+        await arrival(seen, "radio.zigbee", False)
+        seen.clear()
+        Stimuli(gw.radio).radio_back()
+        await arrival(seen, "radio.zigbee", True)
+        Stimuli(gw.radio).set("bad-motion", motion=True)
+        await arrival(seen, "motion.bad", True)
