@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -152,7 +152,7 @@ async def test_commands_say_clearly_what_went_wrong(tmp_path: Path, quirk_index:
 
 
 async def test_the_radio_lost_and_back_is_reported(tmp_path: Path, quirk_index: Path) -> None:
-    async with flat_hub(tmp_path, quirk_index, ["bad-motion"]) as (hub, gw, seen):
+    async with flat_hub(tmp_path, quirk_index, ["bad-motion"]) as (_, gw, seen):
         await arrival(seen, "radio.zigbee", True)
         Stimuli(gw.radio).radio_lost()
         await arrival(seen, "radio.zigbee", False)
