@@ -1,0 +1,86 @@
+"""`obhut zigbee inspect|permit|backup|restore`: the installer's Zigbee commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hub.control import call, serve_control
+from integrations.zigbee.inspect import InspectError, inspect_dump
+
+from ..conftest import DUMPS
+from ..test_mapping import GOLDEN
+from .conftest import flat_hub
+
+CUSTOM = Path(__file__).resolve().parents[1] / "devices"
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+async def test_inspect_names_the_capabilities_of_every_shared_dump(
+    name: str, quirks_setup: object
+) -> None:
+    found = await inspect_dump(DUMPS / f"{name}.json")
+    capabilities = {c for e in found["entities"] for c in e["capabilities"]}
+    assert capabilities == {c.value for c in GOLDEN[name]}
+    assert found["works_with_obhut"] is True
+
+
+def test_inspect_on_the_fall_radar_from_the_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hub.cli", "zigbee", "inspect", str(CUSTOM / "owon-fds315.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    capabilities = {c for e in found["entities"] for c in e["capabilities"]}
+    assert {"fall", "presence", "bed_occupancy", "respiratory_rate"} <= capabilities
+    assert "owon_fds315" in found["quirk"]
+
+
+async def test_inspect_refuses_what_is_not_a_dump(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"ieee": 5}')
+    with pytest.raises(InspectError, match="not a zha device dump"):
+        await inspect_dump(bad)
+
+
+async def test_permit_and_backup_through_the_running_hub_then_restore_elsewhere(
+    tmp_path: Path, quirk_index: Path
+) -> None:
+    async with flat_hub(tmp_path, quirk_index, ["bad-motion"]) as (hub, gw, _):
+        data = hub.config.storage.data_dir
+        async with serve_control(hub) as sock:
+            assert sock.stat().st_mode & 0o777 == 0o600
+            assert await call(data, "/zigbee/permit", {"seconds": 30}) == {"permitted": 30}
+            written = Path((await call(data, "/zigbee/backup", {}))["file"])
+        await hub.store.flush()
+        actions = [e.action for e in await hub.store.audit_entries()]
+        assert "zigbee.permit" in actions and "zigbee.backup" in actions
+        pan_id = gw.application.state.network_info.pan_id
+    backup = json.loads(written.read_text())
+    assert written.stat().st_mode & 0o777 == 0o600  # it holds the network key
+    assert backup["coordinator_ieee"] and backup["network_key"]["key"]
+
+    # A new Pi, a new radio: the restored network has the same PAN and key.
+    from integrations.zigbee.gateway import RadioSettings, zigbee_gateway
+    from integrations.zigbee.simradio.world import close_world
+
+    fresh = tmp_path / "fresh"
+    try:
+        async with zigbee_gateway(RadioSettings(type="simulated"), fresh, quirks_setup=None) as new:
+            await new.restore(backup)
+            info = new.application.state.network_info
+            assert info.pan_id == pan_id
+            assert (
+                str(info.network_key.key).replace(":", "").lower()
+                == backup["network_key"]["key"].replace(":", "").lower()
+            )
+    finally:
+        close_world(fresh)
