@@ -224,17 +224,19 @@ def _cmd_zigbee_restore(args: argparse.Namespace) -> int:
         return 1
     except (NotRunning, RuntimeError):
         pass
-    from integrations.zigbee.runtime import open_gateway
+    from integrations.zigbee.runtime import open_coordinator_backup, open_gateway
+
+    try:
+        backup = open_coordinator_backup(backup)
+    except ValueError as e:
+        print(f"{args.backup}: error: {e}", file=sys.stderr)
+        return 1
 
     async def restore() -> None:
         async with open_gateway(config) as zigbee:
             await zigbee.restore(backup)
 
-    try:
-        asyncio.run(restore())
-    except (ValueError, KeyError) as e:
-        print(f"{args.backup}: error: not a network backup: {e}", file=sys.stderr)
-        return 1
+    asyncio.run(restore())
     print(f"restored the network from {args.backup}")
     return 0
 

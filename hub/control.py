@@ -90,6 +90,7 @@ async def write_backup(zigbee: Any, data_dir: Path, now: datetime, keep: int = 1
     backup = await zigbee.backup()
     path = folder / f"zigbee-{now:%Y%m%d-%H%M%S}.json"
     tmp = path.with_suffix(".tmp")
+    tmp.touch(mode=0o600)  # the backup holds the network key
     tmp.write_text(json.dumps(backup, indent=2), encoding="utf-8")
     tmp.replace(path)
     for old in sorted(folder.glob("zigbee-*.json"))[:-keep]:

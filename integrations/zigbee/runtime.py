@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from hub.clock import Clock
 from hub.config.model import Config, Radio
@@ -49,6 +50,20 @@ async def open_gateway(config: Config) -> AsyncIterator[ZigbeeGateway]:
         channel=config.zigbee.channel,
     ) as gateway:
         yield gateway
+
+
+def open_coordinator_backup(data: dict[str, Any]) -> dict[str, Any]:
+    """A backup in either zigpy format (open coordinator JSON, or zigpy's own dict, which
+    Home Assistant's ZHA also writes) as open coordinator JSON; ValueError if neither."""
+    import zigpy.backups
+
+    try:
+        if "network_info" in data and "node_info" in data:
+            return dict(zigpy.backups.NetworkBackup.from_dict(data).as_open_coordinator_json())
+        backup = zigpy.backups.NetworkBackup.from_open_coordinator_json(data)
+        return dict(backup.as_open_coordinator_json())
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise ValueError(f"not a Zigbee network backup ({type(e).__name__}: {e})") from None
 
 
 def build(config: Config, registry: EntityRegistry, clock: Clock) -> tuple[ZigbeeSource, Commands]:

@@ -68,6 +68,17 @@ async def test_permit_and_backup_through_the_running_hub_then_restore_elsewhere(
     assert written.stat().st_mode & 0o777 == 0o600  # it holds the network key
     assert backup["coordinator_ieee"] and backup["network_key"]["key"]
 
+    # Home Assistant's ZHA may hand over zigpy's own format: both are read alike.
+    import zigpy.backups
+
+    from integrations.zigbee.runtime import open_coordinator_backup
+
+    as_dict = zigpy.backups.NetworkBackup.from_open_coordinator_json(backup).as_dict()
+    for form in (backup, json.loads(json.dumps(as_dict))):
+        assert open_coordinator_backup(form)["network_key"]["key"] == backup["network_key"]["key"]
+    with pytest.raises(ValueError, match="not a Zigbee network backup"):
+        open_coordinator_backup({"pan_id": "what"})
+
     # A new Pi, a new radio: the restored network has the same PAN and key.
     from integrations.zigbee.gateway import RadioSettings, zigbee_gateway
     from integrations.zigbee.simradio.world import close_world
