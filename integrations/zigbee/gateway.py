@@ -35,6 +35,9 @@ HARDWARE_RADIOS = ("ezsp", "znp", "deconz", "zigate", "xbee")
 # A fixed channel makes forming skip the energy scan (simulated radio and tests).
 SIMULATED_CHANNEL = 15
 RECONNECT_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
+# Battery devices may report only every few hours; a day and an hour of silence means gone.
+# Mains devices keep zha's default (2 h). zha has one value per power source, not per device.
+CONSIDER_UNAVAILABLE_BATTERY_S = 25 * 3600
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,9 @@ def build_config(
                 custom_quirks_path=str(custom_quirks) if custom_quirks else None,
                 setup_function=quirks_setup,
             ),
-            device_options=DeviceOptions(),
+            device_options=DeviceOptions(
+                consider_unavailable_battery=CONSIDER_UNAVAILABLE_BATTERY_S
+            ),
         ),
         zigpy_config=zigpy_config,
     )

@@ -61,18 +61,18 @@ async def inspect_dump(path: Path) -> dict[str, Any]:
 
 def describe(device: Any) -> dict[str, Any]:
     infos = [ZhaEntityInfo.from_entity(e) for e in device.platform_entities.values()]
-    mapped = {
-        info.unique_id: cap for cap, (info, _) in map_device(infos, str(device.model)).items()
-    }
+    gives: dict[str, list[str]] = {}
+    for cap, (info, _) in map_device(infos, str(device.model)).items():
+        gives.setdefault(info.unique_id, []).append(cap.value)
     entities = [
         {
-            "capability": mapped[info.unique_id].value if info.unique_id in mapped else None,
-            "entity": f"{mapped[info.unique_id].value}.ROOM" if info.unique_id in mapped else None,
+            "capabilities": gives.get(info.unique_id, []),
+            "entities": [f"{cap}.ROOM" for cap in gives.get(info.unique_id, [])],
             "zha_platform": info.platform,
             "zha_class": info.class_name,
             "unique_id": info.unique_id,
         }
-        for info in sorted(infos, key=lambda i: (i.unique_id not in mapped, i.platform))
+        for info in sorted(infos, key=lambda i: (i.unique_id not in gives, i.platform))
         if info.platform != "virtual"
     ]
     return {
@@ -80,6 +80,6 @@ def describe(device: Any) -> dict[str, Any]:
         "manufacturer": str(device.manufacturer),
         "model": str(device.model),
         "quirk": str(device.quirk_class),
-        "works_with_obhut": bool(mapped),
+        "works_with_obhut": bool(gives),
         "entities": entities,
     }

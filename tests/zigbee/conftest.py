@@ -13,15 +13,32 @@ import pytest
 DUMPS = Path(__file__).resolve().parents[3] / "shared" / "data" / "zigbee-devices"
 if not DUMPS.exists():
     DUMPS = Path("/work/shared/data/zigbee-devices")
+# Obhut's own device files (custom-quirk devices), and the custom quirks themselves.
+DEVICES = Path(__file__).resolve().parent / "devices"
+CUSTOM_QUIRKS = Path(__file__).resolve().parents[2] / "integrations" / "zigbee" / "custom_quirks"
+
+
+def dump_path(name: str) -> Path:
+    """A device file by name: Obhut's own first, then the shared zha dumps."""
+    return DEVICES / name if (DEVICES / name).exists() else DUMPS / name
 
 
 @pytest.fixture(scope="session")
 def quirks_setup() -> Callable[[str | None], None]:
-    """zhaquirks.setup, run once per session (importing all quirks takes seconds)."""
+    """zhaquirks.setup, run once per session (importing all quirks takes seconds).
+
+    Custom quirks are (re)loaded when a gateway asks for them, as zha does at its start;
+    zhaquirks purges the folder's previous registrations first, so they never double up.
+    """
     import zhaquirks
 
     zhaquirks.setup(None)
-    return lambda _custom_path: None
+
+    def setup(custom_path: str | None) -> None:
+        if custom_path is not None:
+            zhaquirks.setup(custom_path)
+
+    return setup
 
 
 @pytest.fixture
@@ -34,16 +51,20 @@ def sim_gateway(
 
     @contextlib.asynccontextmanager
     async def start(
-        devices: dict[str, str] | None = None, data_dir: Path | None = None
+        devices: dict[str, str] | None = None,
+        data_dir: Path | None = None,
+        *,
+        custom_quirks: bool = False,
     ) -> AsyncIterator[Any]:
         folder = data_dir or tmp_path
         world = open_world(folder)
         for name, dump in (devices or {}).items():
-            world.add(name, DUMPS / dump)
+            world.add(name, dump_path(dump))
         async with zigbee_gateway(
             RadioSettings(type="simulated"),
             folder,
             quirks_setup=quirks_setup,
+            custom_quirks=CUSTOM_QUIRKS if custom_quirks else None,
             reconnect_delays=(0.01,),
         ) as gw:
             yield gw

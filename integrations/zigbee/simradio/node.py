@@ -231,11 +231,20 @@ class SimNode:
         ):
             for record in request.attributes:
                 self.set(endpoint, cluster_id, int(record.attrid), to_json(record.value.value))
+            # A device reports a written setting back (a TRV its new setpoint).
+            echo = {
+                int(r.attrid): self.get(endpoint, cluster_id, int(r.attrid))
+                for r in request.attributes
+            }
+            report = [self.report(endpoint, cluster_id, echo, manufacturer=hdr.manufacturer)]
             if command == Cmd.Write_Attributes_No_Response:
-                return []
+                return report
             ok = [foundation.WriteAttributesStatusRecord(status=foundation.Status.SUCCESS)]
             written = foundation.WriteAttributesResponseSchema(status_records=ok)
-            return [self._reply(endpoint, cluster_id, hdr, Cmd.Write_Attributes_rsp, written)]
+            return [
+                self._reply(endpoint, cluster_id, hdr, Cmd.Write_Attributes_rsp, written),
+                *report,
+            ]
         if command == Cmd.Configure_Reporting:
             ok = foundation.ConfigureReportingResponse(
                 [foundation.ConfigureReportingResponseRecord(status=foundation.Status.SUCCESS)]

@@ -27,12 +27,16 @@ if TYPE_CHECKING:
 BASIC, POWER, ON_OFF, LEVEL = 0x0000, 0x0001, 0x0006, 0x0008
 THERMOSTAT, ILLUMINANCE, TEMPERATURE, HUMIDITY, OCCUPANCY = 0x0201, 0x0400, 0x0402, 0x0405, 0x0406
 IAS_ZONE, ELECTRICAL, AQARA, TUYA = 0x0500, 0x0B04, 0xFCC0, 0xEF00
-AQARA_MANUFACTURER = 0x115F
+ANALOG_INPUT, OWON_FALL = 0x000C, 0xFD00
+AQARA_MANUFACTURER, OWON_MANUFACTURER = 0x115F, 0x113C
+# OWON FDS315 status (0xFD00/0x0000): what the radar sees.
+UNOCCUPIED, OCCUPIED, IN_BED, FALLING = 0, 1, 3, 5
+_OWON_MFR_HEADER = True
 
 CAPABILITIES = (
     "motion", "presence", "contact", "water_leak", "smoke", "temperature", "humidity",
     "illuminance", "battery", "on", "brightness", "power", "setpoint", "fall", "heart_rate",
-    "respiratory_rate",
+    "respiratory_rate", "in_bed",
 )  # fmt: skip
 
 
@@ -91,6 +95,50 @@ def _is(node: SimNode, manufacturer: str, *models: str) -> bool:
     )
 
 
+def _owon_status(node: SimNode, capability: str, value: Any) -> list[Frame]:
+    # One status attribute carries presence, bed and fall; "not in bed" leaves someone present.
+    current = node.get(1, OWON_FALL, 0x0000)
+    status = int(current) if isinstance(current, int) else UNOCCUPIED
+    on = bool(value)
+    if capability == "presence":
+        status = (status or OCCUPIED) if on else UNOCCUPIED
+    elif capability == "in_bed":
+        status = IN_BED if on else OCCUPIED
+    else:
+        status = FALLING if on else OCCUPIED
+    return [
+        node.report(
+            1,
+            OWON_FALL,
+            {0x0000: status},
+            manufacturer=OWON_MANUFACTURER if _OWON_MFR_HEADER else None,
+        )
+    ]
+
+
+def _owon_fall(node: SimNode, capability: str) -> Callable[[SimNode, Any], list[Frame]] | None:
+    if capability in ("presence", "in_bed", "fall", "motion"):
+        cap = "presence" if capability == "motion" else capability
+        return lambda n, v: _owon_status(n, cap, v)
+    if capability == "respiratory_rate":
+        return lambda n, v: [
+            n.report(
+                1,
+                OWON_FALL,
+                {0x0002: round(float(v))},
+                manufacturer=OWON_MANUFACTURER if _OWON_MFR_HEADER else None,
+            )
+        ]
+    return None
+
+
+def _analog(endpoint: int) -> Callable[[SimNode, Any], list[Frame]]:
+    return lambda n, v: [n.report(endpoint, ANALOG_INPUT, {0x0055: float(v)})]
+
+
+_VITAL_SIGN_ENDPOINTS = {"heart_rate": 2, "respiratory_rate": 3}  # VITAL_SIGN_PROFILE.md
+
+
 def _zone_type(node: SimNode) -> int | None:
     ep = node.spec.endpoint_with(IAS_ZONE)
     value = node.get(ep, IAS_ZONE, 0x0001) if ep is not None else None
@@ -103,6 +151,12 @@ _ZONE_FOR = {"motion": (0x000D,), "contact": (0x0015,), "water_leak": (0x002A,),
 
 def encoder(node: SimNode, capability: str) -> Callable[[SimNode, Any], list[Frame]] | None:
     """How this model sends `capability`, or None if it cannot."""
+    if _is(node, "OWON", "FDS315", "FDS315-AH"):
+        return _owon_fall(node, capability)
+    if _is(node, "Obhut", "vital-sign-radar") and capability in _VITAL_SIGN_ENDPOINTS:
+        return _analog(_VITAL_SIGN_ENDPOINTS[capability])
+    if _is(node, "OWON", "SPM915") and capability == "in_bed":
+        return lambda n, v: [_ias_zone(n, bool(v))]  # the pad's contact zone: alarm1 = in bed
     if node.spec.model == "TS0601" and _has(node, TUYA):
         return _TUYA_SOIL.get(capability)
     if _is(node, "aqara", "lumi.motion.ac01") and capability in ("motion", "presence"):
@@ -173,12 +227,20 @@ class Stimuli:
                 self.radio.deliver(node, frame)
 
     def frame(
-        self, device: str, *, cluster: int, attribute: int, value: Any, endpoint: int | None = None
+        self,
+        device: str,
+        *,
+        cluster: int,
+        attribute: int,
+        value: Any,
+        endpoint: int | None = None,
+        manufacturer: int | None = None,
     ) -> None:
         """A raw attribute report, typed as the device's cluster declares it."""
         node = self._node(device)
         ep = endpoint if endpoint is not None else (node.spec.endpoint_with(cluster) or 1)
-        self.radio.deliver(node, node.report(ep, cluster, {attribute: value}))
+        report = node.report(ep, cluster, {attribute: value}, manufacturer=manufacturer)
+        self.radio.deliver(node, report)
 
     def raw(
         self, device: str, *, cluster: int, data: bytes, endpoint: int = 1, profile: int = 0x0104
