@@ -68,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", type=Path, metavar="BACKUP.json")
     restore.add_argument("-c", "--config", type=Path, required=True, metavar="FILE")
     restore.set_defaults(func=_cmd_zigbee_restore)
+    devices = zsub.add_parser("devices", help="list the devices on the network")
+    devices.add_argument("-c", "--config", type=Path, required=True, metavar="FILE")
+    devices.set_defaults(func=_cmd_zigbee_devices)
+    remove = zsub.add_parser("remove", help="remove a device from the network")
+    remove.add_argument("ieee", metavar="IEEE")
+    remove.add_argument("-c", "--config", type=Path, required=True, metavar="FILE")
+    remove.set_defaults(func=_cmd_zigbee_remove)
     inspect = zsub.add_parser("inspect", help="which Obhut entities a device dump gives")
     inspect.add_argument("dump", type=Path, metavar="DUMP.json")
     inspect.set_defaults(func=_cmd_zigbee_inspect)
@@ -164,21 +171,41 @@ def _zigbee_config(path: Path) -> Config | None:
     return config
 
 
-def _cmd_zigbee_permit(args: argparse.Namespace) -> int:
+def _ask_hub(path: Path, route: str, body: dict[str, object]) -> dict[str, object] | None:
+    """The running hub's answer, or None after saying why there is none."""
     from hub.control import NotRunning, call
 
-    config = _zigbee_config(args.config)
+    config = _zigbee_config(path)
     if config is None:
-        return 1
+        return None
     try:
-        asyncio.run(call(config.storage.data_dir, "/zigbee/permit", {"seconds": args.seconds}))
+        return asyncio.run(call(config.storage.data_dir, route, body))
     except NotRunning:
         print("error: the hub is not running; start it first (obhut run)", file=sys.stderr)
-        return 1
     except RuntimeError as e:
         print(f"error: {e}", file=sys.stderr)
+    return None
+
+
+def _cmd_zigbee_permit(args: argparse.Namespace) -> int:
+    if _ask_hub(args.config, "/zigbee/permit", {"seconds": args.seconds}) is None:
         return 1
     print(f"new devices may join for {args.seconds} s")
+    return 0
+
+
+def _cmd_zigbee_devices(args: argparse.Namespace) -> int:
+    answer = _ask_hub(args.config, "/zigbee/devices", {})
+    if answer is None:
+        return 1
+    print(json.dumps(answer["devices"], indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_zigbee_remove(args: argparse.Namespace) -> int:
+    if _ask_hub(args.config, "/zigbee/remove", {"ieee": args.ieee}) is None:
+        return 1
+    print(f"removed {args.ieee}; take it out of devices: in the configuration too")
     return 0
 
 

@@ -43,6 +43,8 @@ async def serve_control(hub: Hub) -> AsyncIterator[Path]:
     app.router.add_post("/ping", _ping)
     app.router.add_post("/zigbee/permit", _permit)
     app.router.add_post("/zigbee/backup", _backup)
+    app.router.add_post("/zigbee/devices", _devices)
+    app.router.add_post("/zigbee/remove", _remove)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.UnixSite(runner, str(path))
@@ -81,6 +83,52 @@ async def _backup(request: web.Request) -> web.Response:
     path = await write_backup(_zigbee(request), hub.config.storage.data_dir, hub.clock.now())
     hub.store.audit("cli", "zigbee.backup", str(path))
     return web.json_response({"file": str(path)})
+
+
+async def _devices(request: web.Request) -> web.Response:
+    """Every device on the network: what it is, whether it is assigned, and what it gives."""
+    hub = request.app[HUB]
+    zigbee = _zigbee(request)
+    source = hub.zigbee
+    assert source is not None
+    out = []
+    for ieee, device in zigbee.gateway.devices.items():
+        if getattr(device, "is_coordinator", False):
+            continue
+        key = str(ieee)
+        configured = hub.config.devices.get(key)
+        view = source.devices.get(key)
+        out.append(
+            {
+                "ieee": key,
+                "manufacturer": str(device.manufacturer),
+                "model": str(device.model),
+                "available": bool(device.available),
+                "name": configured.name if configured else None,
+                "room": configured.room if configured else None,
+                "role": configured.role.value if configured else None,
+                "entities": [b.entity_id for b in view.bindings] if view else [],
+            }
+        )
+    return web.json_response({"devices": sorted(out, key=lambda d: (d["room"] is None, d["ieee"]))})
+
+
+async def _remove(request: web.Request) -> web.Response:
+    import zigpy.types as t
+
+    body = await request.json()
+    zigbee = _zigbee(request)
+    try:
+        ieee = t.EUI64.convert(str(body.get("ieee", "")))
+    except (ValueError, TypeError):
+        raise web.HTTPBadRequest(
+            text="ieee must be an address like 00:15:8d:00:01:23:45:67"
+        ) from None
+    if ieee not in zigbee.gateway.devices:
+        raise web.HTTPNotFound(text=f"no device {ieee} on this network")
+    await zigbee.gateway.async_remove_device(ieee)
+    request.app[HUB].store.audit("cli", "zigbee.remove", str(ieee))
+    return web.json_response({"removed": str(ieee)})
 
 
 async def write_backup(zigbee: Any, data_dir: Path, now: datetime, keep: int = 14) -> Path:

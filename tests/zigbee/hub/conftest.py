@@ -48,7 +48,10 @@ def quirk_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @asynccontextmanager
-async def flat_hub(tmp_path: Path, quirk_index: Path, names: list[str]) -> AsyncIterator[Any]:
+async def flat_hub(
+    tmp_path: Path, quirk_index: Path, names: list[str], unassigned: tuple[str, ...] = ()
+) -> AsyncIterator[Any]:
+    """A hub whose flat has `names` configured and `unassigned` joined but not configured."""
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(quirk_index, data / "quirk-index.json")
@@ -59,6 +62,8 @@ async def flat_hub(tmp_path: Path, quirk_index: Path, names: list[str]) -> Async
         world.add(name, DUMPS / dump)
         ieee = load_dump(DUMPS / dump).ieee
         lines.append(f'  "{ieee}": {{name: {name}, room: {room}, role: {role}}}')
+    for name in unassigned:
+        world.add(name, DUMPS / FLAT[name][0])
     path = tmp_path / "obhut.yaml"
     path.write_text(
         "home: {name: Test}\n"
@@ -74,7 +79,7 @@ async def flat_hub(tmp_path: Path, quirk_index: Path, names: list[str]) -> Async
             hub.subscribe(Observation, seen.append)
             assert hub.zigbee is not None
             await asyncio.wait_for(hub.zigbee.ready.wait(), BOUND)
-            for name in names:
+            for name in (*names, *unassigned):
                 await join(hub.zigbee.zigbee, name)
             yield hub, hub.zigbee.zigbee, seen
     finally:

@@ -11,10 +11,11 @@ import pytest
 
 from hub.control import call, serve_control
 from integrations.zigbee.inspect import InspectError, inspect_dump
+from integrations.zigbee.simradio.stimuli import Stimuli
 
 from ..conftest import DUMPS
 from ..test_mapping import GOLDEN
-from .conftest import flat_hub
+from .conftest import arrival, flat_hub
 
 CUSTOM = Path(__file__).resolve().parents[1] / "devices"
 
@@ -95,3 +96,33 @@ async def test_permit_and_backup_through_the_running_hub_then_restore_elsewhere(
             )
     finally:
         close_world(fresh)
+
+
+async def test_devices_lists_assigned_and_unassigned_and_remove_takes_one_off(
+    tmp_path: Path, quirk_index: Path
+) -> None:
+    async with flat_hub(tmp_path, quirk_index, ["bad-motion"], unassigned=("flur-motion",)) as (
+        hub,
+        gw,
+        seen,
+    ):
+        data = hub.config.storage.data_dir
+        async with serve_control(hub):
+            devices = (await call(data, "/zigbee/devices", {}))["devices"]
+            assert [(d["model"], d["room"], d["role"]) for d in devices] == [
+                ("lumi.sensor_motion.aq2", "bad", "motion"),
+                ("VALLHORN Wireless Motion Sensor", None, None),  # unassigned
+            ]
+            assert "motion.bad" in devices[0]["entities"] and devices[1]["entities"] == []
+            # an unassigned device's readings feed no rule
+            Stimuli(gw.radio).set("flur-motion", motion=True)
+            Stimuli(gw.radio).set("bad-motion", motion=True)
+            await arrival(seen, "motion.bad", True)
+            assert not [o for o in seen if o.entity.endswith("flur")]
+
+            gone = devices[1]["ieee"]
+            assert await call(data, "/zigbee/remove", {"ieee": gone}) == {"removed": gone}
+            left = (await call(data, "/zigbee/devices", {}))["devices"]
+            assert [d["ieee"] for d in left] == [devices[0]["ieee"]]
+            with pytest.raises(RuntimeError, match="no device"):
+                await call(data, "/zigbee/remove", {"ieee": gone})

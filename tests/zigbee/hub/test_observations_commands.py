@@ -77,3 +77,26 @@ async def test_the_radio_lost_and_back_is_reported(tmp_path: Path, quirk_index: 
         await arrival(seen, "radio.zigbee", True)
         Stimuli(gw.radio).set("bad-motion", motion=True)
         await arrival(seen, "motion.bad", True)
+
+
+async def test_a_silent_sensor_is_reported_unavailable_and_back(
+    tmp_path: Path, quirk_index: Path
+) -> None:
+    import time
+
+    import zigpy.types as t
+
+    from integrations.zigbee.gateway import CONSIDER_UNAVAILABLE_BATTERY_S
+
+    async with flat_hub(tmp_path, quirk_index, ["bad-motion"]) as (_, gw, seen):
+        await arrival(seen, "available.bad", True)
+        device = gw.gateway.devices[t.EUI64.convert(gw.world.node("bad-motion").ieee)]
+        Stimuli(gw.radio).silence("bad-motion")  # a flat battery
+        device.device.last_seen = time.time() - CONSIDER_UNAVAILABLE_BATTERY_S - 60
+        for _ in range(3):  # zha pings twice before it gives up on a device
+            await device._check_available()
+        await arrival(seen, "available.bad", False)
+        Stimuli(gw.radio).silence("bad-motion", silent=False)
+        Stimuli(gw.radio).set("bad-motion", motion=True)
+        await arrival(seen, "available.bad", True)
+        await arrival(seen, "motion.bad", True)
