@@ -27,8 +27,8 @@ ROLE_CAPABILITIES: dict[DeviceRole, tuple[Capability, ...]] = {
     DeviceRole.CHECK_IN_BUTTON: (C.CHECK_IN, C.BATTERY),
     DeviceRole.SMOKE: (C.SMOKE, C.BATTERY),
     DeviceRole.WATER_LEAK: (C.WATER_LEAK, C.BATTERY),
-    DeviceRole.VITAL_SIGNS: (C.HEART_RATE, C.RESPIRATORY_RATE, C.BED_OCCUPANCY),
-    DeviceRole.FALL: (C.FALL, C.PRESENCE),
+    DeviceRole.VITAL_SIGNS: (C.HEART_RATE, C.RESPIRATORY_RATE),
+    DeviceRole.FALL: (C.FALL, C.PRESENCE, C.BED_OCCUPANCY, C.RESPIRATORY_RATE),
     DeviceRole.OTHER: (),
 }
 # Readings worth keeping from any device, whatever its role: a motion sensor's thermometer

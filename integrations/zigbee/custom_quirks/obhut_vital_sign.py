@@ -27,6 +27,8 @@ DESCRIPTIONS: Final = {
 }
 # BACnet engineering unit "per minute" (attribute 0x0075)
 UNITS_PER_MINUTE: Final = 100
+# the unique id suffix of zha's generic analog-input sensor (AnalogInputSensor)
+DEFAULT_ENTITY_SUFFIX: Final = "-analog_input"
 
 _PRESENT_VALUE = AnalogInput.AttributeDefs.present_value.name
 # a vital sign is worth a report every few seconds when it moves, at least every 5 min
@@ -34,12 +36,19 @@ _REPORTING = ReportingConfig(min_interval=5, max_interval=300, reportable_change
 
 (
     QuirkBuilder(MANUFACTURER, MODEL)
-    # the generic analog-input entities would duplicate the two sensors below
+    # zha's generic AnalogInputSensor (unique id suffix "analog_input") matches any Analog
+    # Input with a description and units, so it would duplicate the two sensors below.
+    # Prevent only that entity: zha applies a prevent to the quirk's own entities too, so
+    # one by endpoint and cluster alone would remove the heart and respiratory rate sensors.
     .prevent_default_entity_creation(
-        endpoint_id=HEART_RATE_ENDPOINT, cluster_id=AnalogInput.cluster_id
+        endpoint_id=HEART_RATE_ENDPOINT,
+        cluster_id=AnalogInput.cluster_id,
+        unique_id_suffix=DEFAULT_ENTITY_SUFFIX,
     )
     .prevent_default_entity_creation(
-        endpoint_id=RESPIRATORY_RATE_ENDPOINT, cluster_id=AnalogInput.cluster_id
+        endpoint_id=RESPIRATORY_RATE_ENDPOINT,
+        cluster_id=AnalogInput.cluster_id,
+        unique_id_suffix=DEFAULT_ENTITY_SUFFIX,
     )
     .sensor(
         _PRESENT_VALUE,

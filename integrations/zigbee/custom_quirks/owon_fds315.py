@@ -55,8 +55,15 @@ def is_falling(status: int) -> bool:
 
 
 def _attr(attr_id: int, attr_type: type, access: str) -> ZCLAttributeDef:
+    # OWON's attributes are manufacturer-specific: the radar's reports carry 0x113C in the
+    # ZCL header, and zigpy maps such a report only to an attribute declared with that
+    # code (an attribute without it would leave every 0xFD00 report unmatched and dropped).
     return ZCLAttributeDef(
-        id=cast(t.uint16_t, attr_id), type=attr_type, access=ZCLAttributeAccess.from_str(access)
+        id=cast(t.uint16_t, attr_id),
+        type=attr_type,
+        access=ZCLAttributeAccess.from_str(access),
+        is_manufacturer_specific=True,
+        manufacturer_code=cast(t.uint16_t, OWON_MANUFACTURER_CODE),
     )
 
 

@@ -1,7 +1,7 @@
-"""A simulated Zigbee node: its state, and its answers to ZCL requests from the coordinator.
+"""A simulated Zigbee node: its state, its attributes, and the frames it sends on its own.
 
-Requests arrive as raw frames and answers leave as raw frames, both built from zigpy's
-declared types, so the real zigpy/zha/quirks stack does all the interpreting.
+Its answers to the coordinator's ZCL requests are in `zcl.py`; frames both ways are built
+from zigpy's declared types, so the real zigpy/zha/quirks stack does all the interpreting.
 """
 
 # zigpy's types are only partly annotated (constructors of its int/enum types are untyped,
@@ -14,13 +14,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-import zigpy.zcl
 import zigpy.zdo.types as zdo_t
 from zigpy.zcl import foundation
 
-from . import behaviours
 from .dumps import DeviceSpec, JsonValue
-from .values import attribute_type, to_json, type_value
+from .values import attribute_type, type_value
 
 _LOGGER = logging.getLogger(__name__)
 Cmd = foundation.GeneralCommand
@@ -142,7 +140,7 @@ class SimNode:
             foundation.Direction.Server_to_Client,
         )
         schema = foundation.GENERAL_COMMANDS[Cmd.Report_Attributes].schema
-        return self._frame(endpoint, cluster_id, hdr, schema(attribute_reports=records))
+        return self.frame(endpoint, cluster_id, hdr, schema(attribute_reports=records))
 
     def command(
         self,
@@ -159,7 +157,8 @@ class SimNode:
         )
         return Frame(endpoint, 1, self.profile_of(endpoint), cluster_id, hdr.serialize() + payload)
 
-    def _frame(self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, body: Any) -> Frame:
+    def frame(self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, body: Any) -> Frame:
+        """A frame from this node with a ZCL header and a declared body."""
         return Frame(
             endpoint, 1, self.profile_of(endpoint), cluster_id, hdr.serialize() + body.serialize()
         )
@@ -168,191 +167,6 @@ class SimNode:
 
     def handle_zcl(self, endpoint: int, cluster_id: int, data: bytes) -> list[Frame]:
         """Answer one ZCL frame addressed to this node."""
-        hdr, payload = foundation.ZCLHeader.deserialize(data)
-        to_client = hdr.frame_control.direction == foundation.Direction.Server_to_Client
-        if hdr.frame_control.is_general:
-            if to_client:
-                # To one of the device's client clusters (OTA): no attributes we know.
-                return self._client_general(endpoint, cluster_id, hdr, payload)
-            return self._general(endpoint, cluster_id, hdr, payload)
-        if to_client:
-            return []  # answers to commands the device sent (OTA, Tuya): nothing to say back
-        return self._cluster_command(endpoint, cluster_id, hdr, payload)
+        from . import zcl  # zcl builds on this module's types
 
-    def _client_general(
-        self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, payload: bytes
-    ) -> list[Frame]:
-        if hdr.command_id != Cmd.Read_Attributes:
-            return self.default_response(
-                endpoint, cluster_id, hdr, foundation.Status.UNSUP_GENERAL_COMMAND
-            )
-        request, _ = foundation.GENERAL_COMMANDS[Cmd.Read_Attributes].schema.deserialize(payload)
-        records = [
-            foundation.ReadAttributeRecord(attrid=a, status=foundation.Status.UNSUPPORTED_ATTRIBUTE)
-            for a in request.attribute_ids
-        ]
-        body = foundation.ReadAttributesResponse(status_records=records)
-        return [self._reply(endpoint, cluster_id, hdr, Cmd.Read_Attributes_rsp, body)]
-
-    def _reply(
-        self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, command: Any, body: Any
-    ) -> Frame:
-        rsp = foundation.ZCLHeader.general(
-            hdr.tsn, command, hdr.manufacturer, hdr.frame_control.direction.flip()
-        )
-        return self._frame(endpoint, cluster_id, rsp, body)
-
-    def default_response(
-        self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, status: foundation.Status
-    ) -> list[Frame]:
-        if hdr.frame_control.disable_default_response and status == foundation.Status.SUCCESS:
-            return []
-        body = foundation.DefaultResponse(command_id=hdr.command_id, status=status)
-        return [self._reply(endpoint, cluster_id, hdr, Cmd.Default_Response, body)]
-
-    def _general(
-        self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, payload: bytes
-    ) -> list[Frame]:
-        command_def = foundation.GENERAL_COMMANDS.get(hdr.command_id)
-        if command_def is None:
-            return self.default_response(
-                endpoint, cluster_id, hdr, foundation.Status.UNSUP_GENERAL_COMMAND
-            )
-        request, _ = command_def.schema.deserialize(payload)
-        command = hdr.command_id
-        if command == Cmd.Read_Attributes:
-            records = [self._read(endpoint, cluster_id, int(a)) for a in request.attribute_ids]
-            body = foundation.ReadAttributesResponse(status_records=records)
-            return [self._reply(endpoint, cluster_id, hdr, Cmd.Read_Attributes_rsp, body)]
-        if command in (
-            Cmd.Write_Attributes,
-            Cmd.Write_Attributes_Undivided,
-            Cmd.Write_Attributes_No_Response,
-        ):
-            for record in request.attributes:
-                self.set(endpoint, cluster_id, int(record.attrid), to_json(record.value.value))
-            # A device reports a written setting back (a TRV its new setpoint).
-            echo = {
-                int(r.attrid): self.get(endpoint, cluster_id, int(r.attrid))
-                for r in request.attributes
-            }
-            report = [self.report(endpoint, cluster_id, echo, manufacturer=hdr.manufacturer)]
-            if command == Cmd.Write_Attributes_No_Response:
-                return report
-            ok = [foundation.WriteAttributesStatusRecord(status=foundation.Status.SUCCESS)]
-            written = foundation.WriteAttributesResponseSchema(status_records=ok)
-            return [
-                self._reply(endpoint, cluster_id, hdr, Cmd.Write_Attributes_rsp, written),
-                *report,
-            ]
-        if command == Cmd.Configure_Reporting:
-            ok = foundation.ConfigureReportingResponse(
-                [foundation.ConfigureReportingResponseRecord(status=foundation.Status.SUCCESS)]
-            )
-            rsp_schema = foundation.GENERAL_COMMANDS[Cmd.Configure_Reporting_rsp].schema
-            return [
-                self._reply(
-                    endpoint,
-                    cluster_id,
-                    hdr,
-                    Cmd.Configure_Reporting_rsp,
-                    rsp_schema(status_records=ok),
-                )
-            ]
-        if command in (Cmd.Discover_Attributes, Cmd.Discover_Attribute_Extended):
-            return self._discover(endpoint, cluster_id, hdr, command)
-        if command in (Cmd.Discover_Commands_Received, Cmd.Discover_Commands_Generated):
-            rsp_cmd = Cmd(command + 1)
-            rsp_schema = foundation.GENERAL_COMMANDS[rsp_cmd].schema
-            return [
-                self._reply(
-                    endpoint,
-                    cluster_id,
-                    hdr,
-                    rsp_cmd,
-                    rsp_schema(discovery_complete=True, command_ids=[]),
-                )
-            ]
-        if command == Cmd.Default_Response:
-            return []
-        return self.default_response(
-            endpoint, cluster_id, hdr, foundation.Status.UNSUP_GENERAL_COMMAND
-        )
-
-    def _read(self, endpoint: int, cluster_id: int, attr_id: int) -> foundation.ReadAttributeRecord:
-        value = self.get(endpoint, cluster_id, attr_id)
-        if value is None:
-            return foundation.ReadAttributeRecord(
-                attrid=attr_id, status=foundation.Status.UNSUPPORTED_ATTRIBUTE
-            )
-        typed = self.typed(endpoint, cluster_id, attr_id, value)
-        return foundation.ReadAttributeRecord(
-            attrid=attr_id, status=foundation.Status.SUCCESS, value=typed
-        )
-
-    def _discover(
-        self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, command: Any
-    ) -> list[Frame]:
-        prefix = f"{endpoint}/{cluster_id}/"
-        ids = sorted(
-            int(k.rsplit("/", 1)[1]) for k in self.state.attributes if k.startswith(prefix)
-        )
-        rsp_cmd = (
-            Cmd.Discover_Attributes_rsp
-            if command == Cmd.Discover_Attributes
-            else Cmd.Discover_Attribute_Extended_rsp
-        )
-        rsp_schema = foundation.GENERAL_COMMANDS[rsp_cmd].schema
-        if rsp_cmd == Cmd.Discover_Attributes_rsp:
-            info = [
-                foundation.DiscoverAttributesResponseRecord(
-                    attrid=i,
-                    datatype=self.typed(
-                        endpoint, cluster_id, i, self.get(endpoint, cluster_id, i)
-                    ).type,
-                )
-                for i in ids
-            ]
-            return [
-                self._reply(
-                    endpoint,
-                    cluster_id,
-                    hdr,
-                    rsp_cmd,
-                    rsp_schema(discovery_complete=True, attribute_info=info),
-                )
-            ]
-        return [
-            self._reply(
-                endpoint,
-                cluster_id,
-                hdr,
-                rsp_cmd,
-                rsp_schema(discovery_complete=True, extended_attr_info=[]),
-            )
-        ]
-
-    def _cluster_command(
-        self, endpoint: int, cluster_id: int, hdr: foundation.ZCLHeader, payload: bytes
-    ) -> list[Frame]:
-        cluster_cls = zigpy.zcl.Cluster._registry.get(cluster_id)
-        command_def = cluster_cls.server_commands.get(hdr.command_id) if cluster_cls else None
-        if command_def is None:
-            # A manufacturer command zigpy does not declare: accept it as the device would.
-            self.received.append(
-                ReceivedCommand(
-                    endpoint, cluster_id, f"0x{hdr.command_id:02x}", {"raw": payload.hex()}
-                )
-            )
-            return self.default_response(endpoint, cluster_id, hdr, foundation.Status.SUCCESS)
-        args, _ = command_def.schema.deserialize(payload)
-        kwargs = {name: getattr(args, name) for name in args.as_dict()}
-        self.received.append(ReceivedCommand(endpoint, cluster_id, command_def.name, kwargs))
-        reports, reply = behaviours.apply(
-            self, endpoint, cluster_id, command_def.name, kwargs, hdr.tsn
-        )
-        frames = list(reply)
-        if not reply:
-            frames += self.default_response(endpoint, cluster_id, hdr, foundation.Status.SUCCESS)
-        frames += [self.report(endpoint, cid, changed) for cid, changed in reports if changed]
-        return frames
+        return zcl.handle_zcl(self, endpoint, cluster_id, data)

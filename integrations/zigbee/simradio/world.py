@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -35,22 +36,37 @@ class World:
         self.nodes: dict[str, SimNode] = {}
         self.network: dict[str, Any] | None = None  # zigpy's open coordinator backup format
         self.coordinator_ieee = DEFAULT_COORDINATOR_IEEE
+        # Entries whose device file is gone (a moved checkout): kept as they were, so a save
+        # loses nothing and adding the device again under its name restores its state.
+        self.unresolved: dict[str, dict[str, Any]] = {}
         # Not persisted: whether the radio is plugged in (a lost radio is a moment, not a state).
         self.radio_up = True
 
     # Devices
 
-    def add(self, name: str, spec: DeviceSpec | Path) -> SimNode:
-        """Put a device in the flat (not yet joined); its dump gives its identity and state."""
+    def add(self, name: str, spec: DeviceSpec | Path, *, state: NodeState | None = None) -> SimNode:
+        """Put a device in the flat; its dump gives its identity and first state.
+
+        Without `state` it is not yet joined, unless the world remembers a device of that
+        name and IEEE whose file had gone missing: that one comes back as it was.
+        """
         if isinstance(spec, Path):
-            spec = load_dump(spec)
+            spec = load_dump(spec.resolve())
         if name in self.nodes:
             raise ValueError(f"a simulated device named {name!r} already exists")
         if any(n.ieee == spec.ieee for n in self.nodes.values()):
             raise ValueError(f"a simulated device with IEEE {spec.ieee} already exists")
-        node = SimNode(name, spec)
+        lost = self.unresolved.pop(name, None)
+        if state is None and lost is not None and lost.get("ieee", spec.ieee) == spec.ieee:
+            state = NodeState(**lost["state"])
+        node = SimNode(name, spec, state)
         self.nodes[name] = node
         return node
+
+    def remove(self, name: str) -> SimNode:
+        """Take a device out of the world (it is gone, not merely left the network)."""
+        self.unresolved.pop(name, None)
+        return self.nodes.pop(name)
 
     def node(self, key: str) -> SimNode:
         """A node by friendly name or IEEE address."""
@@ -70,15 +86,36 @@ class World:
 
     # Persistence
 
+    def _portable(self, source: str) -> str:
+        """A device file's path as stored: relative to the world file when they share a
+        folder below the root, so moving a checkout with its data folder keeps them together."""
+        file = Path(source).resolve()
+        base = self.path.resolve().parent
+        try:
+            common = Path(os.path.commonpath([file, base]))
+        except ValueError:  # different drives
+            return str(file)
+        if common.parent == common:
+            return str(file)
+        return Path(os.path.relpath(file, base)).as_posix()
+
+    def _resolve(self, stored: str) -> Path:
+        path = Path(stored)
+        return path if path.is_absolute() else self.path.resolve().parent / path
+
     def to_json(self) -> dict[str, Any]:
+        nodes = dict(self.unresolved)
+        for name, node in self.nodes.items():
+            nodes[name] = {
+                "dump": self._portable(node.spec.source),
+                "ieee": node.ieee,
+                "state": asdict(node.state),
+            }
         return {
             "version": 1,
             "coordinator_ieee": self.coordinator_ieee,
             "network": self.network,
-            "nodes": {
-                name: {"dump": node.spec.source, "state": asdict(node.state)}
-                for name, node in self.nodes.items()
-            },
+            "nodes": nodes,
         }
 
     def save(self) -> None:
@@ -96,7 +133,17 @@ class World:
         world.coordinator_ieee = raw.get("coordinator_ieee", DEFAULT_COORDINATOR_IEEE)
         world.network = raw.get("network")
         for name, entry in raw.get("nodes", {}).items():
-            spec = load_dump(Path(entry["dump"]))
+            dump = world._resolve(entry["dump"])
+            if not dump.is_file():
+                _LOGGER.warning(
+                    "simulated device %r: its file %s is missing; kept aside until it is "
+                    "added again",
+                    name,
+                    dump,
+                )
+                world.unresolved[name] = entry
+                continue
+            spec = load_dump(dump)
             world.nodes[name] = SimNode(name, spec, NodeState(**entry["state"]))
         return world
 

@@ -19,7 +19,7 @@ from hub.model import Observation
 from integrations.zigbee.simradio.dumps import load_dump
 from integrations.zigbee.simradio.world import close_world, open_world
 
-from ..conftest import DUMPS, join
+from ..conftest import dump_path, join
 
 T0 = datetime(2026, 5, 4, 7, 0, tzinfo=UTC)
 BOUND = 10.0  # a safety bound on waiting for real asyncio events, not a sleep
@@ -34,6 +34,10 @@ FLAT = {
         "light",
     ),
     "wohnzimmer-heizung": ("bosch-rbsh-trv0-zb-eu.json", "wohnzimmer", "thermostat"),
+    # Obhut's custom-quirk devices (their files are in tests/zigbee/devices)
+    "bad-sturz": ("owon-fds315.json", "bad", "fall"),
+    "schlafzimmer-bett": ("owon-spm915.json", "schlafzimmer", "bed"),
+    "wohnzimmer-vital": ("obhut-vital-sign.json", "wohnzimmer", "vital_signs"),
 }
 
 
@@ -59,15 +63,16 @@ async def flat_hub(
     lines = []
     for name in names:
         dump, room, role = FLAT[name]
-        world.add(name, DUMPS / dump)
-        ieee = load_dump(DUMPS / dump).ieee
+        world.add(name, dump_path(dump))
+        ieee = load_dump(dump_path(dump)).ieee
         lines.append(f'  "{ieee}": {{name: {name}, room: {room}, role: {role}}}')
     for name in unassigned:
-        world.add(name, DUMPS / FLAT[name][0])
+        world.add(name, dump_path(FLAT[name][0]))
     path = tmp_path / "obhut.yaml"
     path.write_text(
         "home: {name: Test}\n"
-        "rooms: {bad: {name: Bad}, flur: {name: Flur}, wohnzimmer: {name: Wohnzimmer}}\n"
+        "rooms: {bad: {name: Bad}, flur: {name: Flur}, wohnzimmer: {name: Wohnzimmer},"
+        " schlafzimmer: {name: Schlafzimmer}}\n"
         "devices:\n" + "\n".join(lines) + "\n"
         "zigbee: {radio: {type: simulated}}\n"
         f"storage: {{data_dir: {data}}}\n",

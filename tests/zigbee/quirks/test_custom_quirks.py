@@ -77,6 +77,13 @@ def test_fds315_gets_the_fall_detection_cluster(registry: Any) -> None:
     assert type(cluster).__name__ == "OwonFallDetectionCluster"
     assert cluster.manufacturer_id_override == OWON_MANUFACTURER_CODE == 0x113C
     defs = {a.name: (a.id, a.type.__name__) for a in cluster.AttributeDefs}
+    # OWON's reports carry its code; zigpy maps them only to attributes declared with it
+    assert {(a.is_manufacturer_specific, a.manufacturer_code) for a in cluster.AttributeDefs} == {
+        (True, OWON_MANUFACTURER_CODE)
+    }
+    assert cluster.find_attribute(0x0000, manufacturer_code=OWON_MANUFACTURER_CODE).name == (
+        "status"
+    )
     assert defs["status"] == (0x0000, "FallDetectionStatus")
     assert defs["breathing_rate"] == (0x0002, "uint8_t")
     assert defs["location_x"] == (0x0003, "int16s")
@@ -126,12 +133,33 @@ def test_fds315_entities_derive_presence_bed_and_fall_from_status(registry: Any)
 
 
 def test_spm915_zone_reads_as_bed_occupancy(registry: Any) -> None:
+    import owon_spm915 as spm
+
     _device, entry = _resolve(registry, _dump("owon-spm915.json"))
     assert entry is not None
-    (change,) = entry.zha_device_factory.quirk_definition.changed_entity_metadata
-    assert (change.endpoint_id, change.cluster_id) == (1, 0x0500)
-    assert change.new_device_class == "occupancy"
-    assert change.new_translation_key == "in_bed"
+    definition = entry.zha_device_factory.quirk_definition
+    # zha's IASZone entity takes its class from the zone type (contact: "opening") whatever
+    # the quirk changes, so the quirk replaces it with its own binary sensor on zone_status
+    assert not definition.changed_entity_metadata
+    assert _entities(entry) == {"in_bed": ("binary_sensor", "zone_status", "occupancy", "standard")}
+    (meta,) = definition.entity_metadata
+    assert (meta.endpoint_id, meta.cluster_id, meta.translation_key) == (1, 0x0500, "in_bed")
+    assert meta.fallback_name == "In bed"
+    (blocked,) = definition.disabled_default_entities
+    assert (blocked.endpoint_id, blocked.cluster_id) == (1, 0x0500)
+    assert blocked.function is spm.is_default_zone_entity
+    # alarm_1 or alarm_2 set: someone on the pad; tamper, battery and other bits are not
+    assert [s for s in (0, 1, 2, 3, 4, 5, 8) if spm.is_in_bed(s)] == [1, 2, 3, 5]
+
+
+def test_spm915_prevents_only_zhas_zone_entity() -> None:
+    import owon_spm915 as spm
+    from zha.application.platforms.binary_sensor import BinarySensor, IASZone
+
+    zone = object.__new__(IASZone)
+    ours = object.__new__(BinarySensor)
+    assert spm.is_default_zone_entity(zone)
+    assert not spm.is_default_zone_entity(ours)
 
 
 def test_vital_sign_profile_exposes_heart_and_respiratory_rate(registry: Any) -> None:
@@ -153,7 +181,13 @@ def test_vital_sign_profile_exposes_heart_and_respiratory_rate(registry: Any) ->
         "breaths/min",
     )
     blocked = entry.zha_device_factory.quirk_definition.disabled_default_entities
-    assert {(b.endpoint_id, b.cluster_id) for b in blocked} == {(2, 0x000C), (3, 0x000C)}
+    # only zha's generic analog-input sensor: a prevent matching by endpoint and cluster
+    # alone would remove the quirk's own sensors too (zha applies it to all entities)
+    assert {(b.endpoint_id, b.cluster_id, b.unique_id_suffix) for b in blocked} == {
+        (2, 0x000C, "-analog_input"),
+        (3, 0x000C, "-analog_input"),
+    }
+    assert not any(m.resolved_unique_id_suffix.endswith("analog_input") for m in metas.values())
 
 
 def test_other_devices_do_not_match(registry: Any) -> None:
