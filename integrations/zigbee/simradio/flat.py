@@ -79,9 +79,7 @@ def _device(
     for key in DEVICE_KEYS:
         if not isinstance(raw.get(key), str) or not raw[key]:
             problem(path, f"a device needs '{key}'", expected="text")
-            ok = False
-    if not ok:
-        return None
+            return None
     role = raw["role"]
     if role not in ROLES:
         problem(

@@ -309,7 +309,7 @@ async def run_scenario(
                 apply(step, stimuli, n)
             except Exception:  # one bad step must not end a day's simulation
                 _LOGGER.exception("scenario %s: line %d failed", scenario.name, step.line)
-            not_before, done = when + timedelta(microseconds=1), done + 1
+            not_before, done = when, done + 1  # steps at the same instant all run
         if not loop:
             return done
         day += timedelta(days=1)

@@ -25,7 +25,7 @@ from integrations.zigbee.simradio.dumps import load_dump
 from integrations.zigbee.simradio.flat import FlatError, join_all, load_flat, prepare_world
 from integrations.zigbee.simradio.node import SimNode
 from integrations.zigbee.simradio.reduce import find_source, rederive
-from integrations.zigbee.simradio.scenario import load_scenario, run_scenario
+from integrations.zigbee.simradio.scenario import load_scenario, occurrences, run_scenario
 from integrations.zigbee.simradio.stimuli import Stimuli
 from integrations.zigbee.simradio.world import World, close_world, open_world
 
@@ -168,7 +168,7 @@ def test_a_broken_flat_file_gets_every_error_at_once(tmp_path: Path) -> None:
     assert "flat.yaml:2:" in text and "no device file" in text
     assert "unknown role 'moton'" in text and "did you mean 'motion'?" in text
     assert "unknown key 'colour'" in text
-    assert text.endswith("3 errors in the flat")
+    assert text.endswith("4 errors in the flat")
 
 
 def _flat_world(tmp_path: Path) -> World:
@@ -180,10 +180,10 @@ def _flat_world(tmp_path: Path) -> World:
 
 def test_the_day_loads_against_the_flat(tmp_path: Path) -> None:
     scenario = load_scenario(DEMO / "day.yaml", _flat_world(tmp_path).nodes)
-    assert len(scenario.steps) > 80
-    assert {s.device for s in scenario.steps} >= {d.name for d in load_flat(FLAT).devices} - {
-        "schlafzimmer-sos"  # an ordinary day: no emergency call
-    }
+    assert {s.device for s in scenario.steps} == {d.name for d in load_flat(FLAT).devices}
+    assert {s.day for s in scenario.steps} == {0}  # in order: one day, not several
+    when = [w for w, _, _ in occurrences(scenario, date(2026, 3, 10), BERLIN)]
+    assert len(when) == len(set(when)) > 300  # no two steps at one instant
 
 
 async def test_the_day_plays_through_zha(
@@ -200,7 +200,7 @@ async def test_the_day_plays_through_zha(
             task = asyncio.create_task(run_scenario(scenario, stimuli, clock, day=day))
             await clock.advance(timedelta(hours=23, minutes=59))
             steps = await task
-        assert steps > 300
+        assert steps == len(occurrences(scenario, day, BERLIN))
         assert not [r for r in caplog.records if r.name.endswith("scenario")]
 
         def device(name: str) -> Any:

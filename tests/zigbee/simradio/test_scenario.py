@@ -151,3 +151,29 @@ async def test_a_scenario_moves_zha(sim_gateway: Any, tmp_path: Path) -> None:
         await clock.advance(timedelta(minutes=5))
         assert await task == 1
         assert entity_of(device, "binary_sensor", "IASZone").state.is_on is True
+
+
+async def test_steps_at_the_same_instant_all_run(tmp_path: Path) -> None:
+    path = tmp_path / "same.yaml"
+    path.write_text(
+        "steps:\n"
+        '  - {at: "07:00", device: a, set: {motion: true}}\n'
+        '  - {at: "07:00", device: b, set: {motion: true}}\n',
+        encoding="utf-8",
+    )
+    scenario = load_scenario(path)
+    calls: list[tuple[str, dict[str, object]]] = []
+
+    class Recorder:
+        def set(self, device: str, **values: object) -> None:
+            calls.append((device, values))
+
+    clock = SimulatedClock(datetime(2026, 5, 4, 4, 0, tzinfo=UTC))
+    ran = await asyncio.wait_for(
+        asyncio.gather(
+            run_scenario(scenario, Recorder(), clock, day=date(2026, 5, 4)),  # type: ignore[arg-type]
+            clock.advance(timedelta(hours=4)),
+        ),
+        5,
+    )
+    assert ran[0] == 2 and [d for d, _ in calls] == ["a", "b"]
