@@ -16,7 +16,9 @@ Set BENCH_VERBOSE=1 for one line per device joined.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import os
 import queue
 import shutil
@@ -80,6 +82,21 @@ ROLES = {
 ROOMS = ("flur", "bad", "kueche", "wohnzimmer", "schlafzimmer")
 LATENCY_DEVICE = "sonoff-snzb-02d"  # a temperature report: one attribute, one entity
 TEMPERATURE, MEASURED_VALUE = 0x0402, 0x0000
+
+
+class _Collect(logging.Handler):
+    """Warnings of the in-process hub, summarised after the figures instead of tracebacks."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: dict[str, int] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        key = f"{record.levelname} {record.name}: {text[:160]}"
+        self.seen[key] = self.seen.get(key, 0) + 1
 
 
 def _dumps() -> list[Path]:
@@ -250,14 +267,28 @@ async def _reports(config: Path, errors: list[str]) -> dict[str, float]:
         entity = next(
             b.entity_id
             for b in hub.zigbee.by_entity.values()
-            if b.entity_id.startswith("temperature.")
-            and str(b.zha_entity.device.ieee) == node.ieee
+            if b.entity_id.startswith("temperature.") and str(b.zha_entity.device.ieee) == node.ieee
         )
         endpoint = node.spec.endpoint_with(TEMPERATURE)
         arrived: list[float] = []
-        hub.subscribe(
-            Observation, lambda o: arrived.append(time.perf_counter()) if o.entity == entity else None
-        )
+        reached = asyncio.Event()  # set once `arrived` holds `wanted` timestamps
+        wanted = 0
+
+        def on_observation(obs: Observation) -> None:
+            if obs.entity == entity:
+                arrived.append(time.perf_counter())
+                if len(arrived) >= wanted:
+                    reached.set()
+
+        async def until(count: int, bound_s: float) -> None:
+            nonlocal wanted
+            wanted = count
+            if len(arrived) < count:
+                reached.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(reached.wait(), bound_s)
+
+        hub.subscribe(Observation, on_observation)
 
         # Every report a new value, and never the same (value, TSN) twice in zigpy's 10 s
         # duplicate filter: 1,000 values (-20.0 … 79.9 °C in 0.1 steps) against 256 TSNs.
@@ -275,9 +306,7 @@ async def _reports(config: Path, errors: list[str]) -> dict[str, float]:
             report, seen = frame(), len(arrived)
             began = time.perf_counter()
             gw.radio.deliver(node, report)
-            wait_until = began + REPORT_BOUND_S
-            while len(arrived) == seen and time.perf_counter() < wait_until:
-                await asyncio.sleep(0)
+            await until(seen + 1, REPORT_BOUND_S)
             if len(arrived) == seen:
                 lost += 1
                 continue
@@ -292,9 +321,7 @@ async def _reports(config: Path, errors: list[str]) -> dict[str, float]:
             gw.radio.deliver(node, report)
             if i % RATE_BURST == RATE_BURST - 1:
                 await asyncio.sleep(0)
-        wait_until = time.perf_counter() + PHASE_BOUND_S
-        while len(arrived) < seen + RATE_REPORTS and time.perf_counter() < wait_until:
-            await asyncio.sleep(0)
+        await until(seen + RATE_REPORTS, PHASE_BOUND_S)
         done = len(arrived) - seen
         to_bus = time.perf_counter() - began
         await hub.store.flush()
@@ -369,10 +396,24 @@ def _start_once(config: Path) -> tuple[float, float, float]:
 
 
 def run() -> dict[str, float]:
-    from integrations.zigbee import quirks_index
-
     figures: dict[str, float] = {}
     errors: list[str] = []
+    logs = _Collect()
+    logging.getLogger().addHandler(logs)
+    try:
+        _run(figures, errors)
+    finally:
+        logging.getLogger().removeHandler(logs)
+    for line, count in sorted(logs.seen.items(), key=lambda kv: -kv[1])[:8]:
+        print(f"# logged {count}x: {line}", flush=True)
+    if errors:
+        print(f"# {len(errors)} event-loop callback errors, first: {errors[0][:120]}", flush=True)
+    return figures
+
+
+def _run(figures: dict[str, float], errors: list[str]) -> None:
+    from integrations.zigbee import quirks_index
+
     with tempfile.TemporaryDirectory(prefix="obhut-zigbee-bench-") as tmp_name:
         tmp = Path(tmp_name)
         index_path = tmp / "quirk-index.json"
@@ -407,9 +448,6 @@ def run() -> dict[str, float]:
         figures["zigbee.ready_50_s_max"] = max(readies)
         figures["zigbee.rss_50_mib_median"] = statistics.median(rss)
         figures["zigbee.hub_ready_50_s_median"] = statistics.median(hub_readies)
-    if errors:
-        print(f"# {len(errors)} event-loop callback errors, first: {errors[0][:120]}", flush=True)
-    return figures
 
 
 if __name__ == "__main__":

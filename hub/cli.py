@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import signal
@@ -16,13 +17,20 @@ from typing import TYPE_CHECKING
 from hub import __version__, logs
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+    from typing import Any
+
+    from hub.app import Hub
     from hub.config import Config
     from hub.model import Finding
     from integrations.base import ObservationSource
+    from integrations.simulation.vitals import Minute
 
 log = logging.getLogger("obhut")
 STARTED = time.monotonic()
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "demo"
+# A real night of vital signs, beside the project in the workplace it grew up in
+VITALS = EXAMPLES.parents[2] / "shared/data/vitals/mimic2-s00001/s00001_numerics.csv"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,9 +121,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from hub.clock import SystemClock
-    from integrations.simulation.resident import SimulatedResident, read_script
-
     path = EXAMPLES / "obhut.yaml"
     config = _load(path)
     if config is None:
@@ -127,11 +132,51 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.data is not None:
         storage = config.storage.model_copy(update={"data_dir": args.data})
         config = config.model_copy(update={"storage": storage})
-    resident = SimulatedResident(read_script(EXAMPLES / "day.csv"), SystemClock(), args.speed)
-    return asyncio.run(_serve(config, path, [resident]))
+    from integrations.zigbee.simradio.flat import prepare_world
+
+    prepare_world(EXAMPLES / "zigbee" / "flat.yaml", config.storage.data_dir)
+    speed = args.speed
+    return asyncio.run(_serve(config, path, [], lambda hub: _demo_life(hub, speed)))
 
 
-async def _serve(config: Config, config_path: Path, sources: list[ObservationSource]) -> int:
+async def _demo_life(hub: Hub, speed: float) -> None:
+    """The simulated resident's day, and her vital signs, on the simulated radio."""
+    from integrations.simulation.vitals import feed, read_numerics, synthetic
+    from integrations.zigbee.simradio.flat import join_all
+    from integrations.zigbee.simradio.scenario import load_scenario, run_scenario
+    from integrations.zigbee.simradio.stimuli import Stimuli
+
+    assert hub.zigbee is not None
+    await hub.zigbee.ready.wait()
+    zigbee = hub.zigbee.zigbee
+    joined = await join_all(zigbee)
+    if joined:
+        log.info("demo: %d simulated devices joined the network", joined)
+    stimuli = Stimuli(zigbee.radio)
+    scenario = load_scenario(EXAMPLES / "zigbee" / "day.yaml", zigbee.world.nodes)
+    minutes = read_numerics(VITALS) if VITALS.is_file() else synthetic()
+    tz = hub.config.home.tz
+    today = hub.clock.now().astimezone(tz).date()
+
+    def vital(minute: Minute) -> None:
+        stimuli.set(
+            "schlafzimmer-vitals",
+            heart_rate=minute.heart_rate,
+            respiratory_rate=minute.respiratory_rate,
+        )
+
+    await asyncio.gather(
+        run_scenario(scenario, stimuli, hub.clock, day=today, tz=tz, speed=speed, loop=True),
+        feed(minutes, vital, hub.clock, speed=speed),
+    )
+
+
+async def _serve(
+    config: Config,
+    config_path: Path,
+    sources: list[ObservationSource],
+    life: Callable[[Hub], Coroutine[Any, Any, None]] | None = None,
+) -> int:
     from hub.app import Hub
     from hub.clock import SystemClock
     from hub.control import serve_control
@@ -155,8 +200,15 @@ async def _serve(config: Config, config_path: Path, sources: list[ObservationSou
             url = f"http://{config.web.host}:{config.web.port}/"
             log.info("ready in %.2f s: %s at %s", time.monotonic() - STARTED, config.home.name, url)
             log.warning("access code for the web pages: %s", gate.access_code)
+            extra = loop.create_task(life(hub), name="demo") if life else None
+            if extra is not None:
+                extra.add_done_callback(_report_failure)
             await stop.wait()
             log.info("stopping")
+            if extra is not None:
+                extra.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await extra
     except WebError as e:
         log.error("%s", e)
         return 1
@@ -278,6 +330,11 @@ def _cmd_zigbee_inspect(args: argparse.Namespace) -> int:
         return 1
     print(json.dumps(found, indent=2, ensure_ascii=False))
     return 0
+
+
+def _report_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s stopped", task.get_name(), exc_info=task.exception())
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from hub.config.model import Config, DeviceRole
-from hub.model import Capability, Entity, EntityId
+from hub.model import Capability, Entity, EntityId, slugify
 
 C = Capability
 # The capabilities a device in a role gives the flat, the first one being its main reading.
@@ -34,6 +34,8 @@ ROLE_CAPABILITIES: dict[DeviceRole, tuple[Capability, ...]] = {
 # Readings worth keeping from any device, whatever its role: a motion sensor's thermometer
 # tells the room's temperature too.
 ALWAYS_USEFUL = frozenset({C.TEMPERATURE, C.HUMIDITY, C.ILLUMINANCE, C.BATTERY, C.AVAILABLE})
+# Readings about the device itself, not the room: named after the device ("battery.haustuer").
+PER_DEVICE = frozenset({C.BATTERY, C.AVAILABLE})
 # Roles whose entity is named after the role rather than the room: there is one front door.
 _NAMED_BY_ROLE = {DeviceRole.FRONT_DOOR: "front_door", DeviceRole.FRIDGE_DOOR: "fridge"}
 # What the resident does on the tablet arrives as these entities.
@@ -61,7 +63,10 @@ class EntityRegistry:
     def _add(self, ieee: str, cap: Capability) -> Entity:
         assert self.config is not None
         device = self.config.devices[ieee]
-        base = _NAMED_BY_ROLE.get(device.role, device.room)
+        if cap in PER_DEVICE:
+            base = slugify(device.name) or device.room
+        else:
+            base = _NAMED_BY_ROLE.get(device.role, device.room)
         eid = str(EntityId(cap, base))
         n = 2
         while eid in self.by_id:

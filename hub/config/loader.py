@@ -299,7 +299,9 @@ def _cross_references(doc: Document) -> list[Problem]:
                 Problem(
                     f"unknown {what} '{name}'",
                     doc.mark(path),
-                    expected=one_of(known) if known else f"a {what} defined under {section}:",
+                    expected=one_of(known)
+                    if known
+                    else f"{'an' if what[0] in 'aeiou' else 'a'} {what} defined under {section}:",
                     hint=did_you_mean(name, known),
                 )
             )

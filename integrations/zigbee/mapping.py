@@ -161,6 +161,9 @@ def read_value(reads: str, entity: Any) -> bool | float | None:
     value = getattr(entity, reads, None)
     if value is None or isinstance(value, bool):
         return value
+    if reads == "is_on":  # zigpy's Bool is an int enum: 1, not True
+        return bool(value)
     if isinstance(value, (int, float)):
-        return float(value)
+        # Zigbee carries some readings as single-precision floats: 59.599998474121094 is 59.6
+        return round(float(value), 2)
     return None

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from hub.clock import Clock
@@ -22,6 +23,14 @@ DEVICE_FULL_INIT = "device_fully_initialized"
 CONNECTION_LOST = "connection_lost"
 RADIO_ENTITY = "radio.zigbee"
 
+# A press is an event, not a state: the value a button shows when it (re)joins says nothing,
+# and a second press may leave zha's entity as it was. Presses come from the entity turning
+# on or from the device's zha events (quirks turn button frames into those), whichever is
+# first; the other one within PRESS_DEBOUNCE is the same press.
+MOMENTARY = frozenset({Capability.SOS_BUTTON, Capability.CHECK_IN})
+PRESS_DEBOUNCE = timedelta(seconds=2)
+ZHA_EVENT = "zha_event"
+
 GatewayFactory = Callable[[], AbstractAsyncContextManager[Any]]
 
 
@@ -34,6 +43,8 @@ class Binding:
     zha_entity: Any
     last: Value | None = None
     unsubscribe: Callable[[], None] | None = None
+    momentary: bool = False
+    pressed_at: datetime | None = None
 
 
 @dataclass
@@ -44,6 +55,7 @@ class DeviceView:
     zha_device: Any
     bindings: list[Binding] = field(default_factory=list)
     available: bool | None = None
+    unsubscribe: Callable[[], None] | None = None
 
 
 class ZigbeeSource:
@@ -128,15 +140,37 @@ class ZigbeeSource:
             if target is None:
                 continue
             binding = Binding(target.id, row.reads, entities[info.unique_id])
+            if capability in MOMENTARY:
+                binding.momentary = True
+                binding.last = read_value(row.reads, binding.zha_entity)
             binding.unsubscribe = binding.zha_entity.on_event(
                 STATE_CHANGED, lambda _e, b=binding: self._changed(b)
             )
             view.bindings.append(binding)
             self.by_entity[target.id] = binding
             self._changed(binding)
+        presses = [b for b in view.bindings if b.momentary]
+        if presses:
+
+            def pressed(_event: Any, presses: list[Binding] = presses) -> None:
+                for binding in presses:
+                    self._press(binding)
+
+            view.unsubscribe = device.on_event(ZHA_EVENT, pressed)
         self._availability(view)
 
+    def _press(self, binding: Binding) -> None:
+        now = self._clock.now()
+        if binding.pressed_at is not None and now - binding.pressed_at < PRESS_DEBOUNCE:
+            return
+        binding.pressed_at = now
+        binding.last = True
+        self._emit(binding.entity_id, True)
+
     def _detach(self, view: DeviceView) -> None:
+        if view.unsubscribe is not None:
+            view.unsubscribe()
+            view.unsubscribe = None
         for binding in view.bindings:
             if binding.unsubscribe is not None:
                 binding.unsubscribe()
@@ -151,6 +185,9 @@ class ZigbeeSource:
         if not getattr(entity, "available", True):
             return
         value = read_value(binding.reads, entity)
+        if binding.momentary and value is True and binding.last is not True:
+            self._press(binding)
+            return
         if value is None or value == binding.last:
             return
         binding.last = value

@@ -85,7 +85,7 @@ def test_check_prints_a_summary_and_exits_0_on_a_good_file(
 def test_the_demo_configuration_is_valid() -> None:
     config = load_config(DEMO)
     assert config.home.timezone == "Europe/Berlin"
-    assert len(config.devices) == 12  # from the !include'd devices.yaml
+    assert len(config.devices) == 17  # from the !include'd devices.yaml
     assert config.storage.data_dir == DEMO.parent / "data"
 
 

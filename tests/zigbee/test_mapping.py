@@ -93,6 +93,7 @@ def test_values_are_read_the_way_rules_expect() -> None:
     assert read_value("brightness_pct", light) == 50.2
     assert read_value("brightness_pct", SimpleNamespace(is_on=False, brightness=200)) == 0.0
     assert read_value("is_on", SimpleNamespace(is_on=True)) is True
+    assert read_value("is_on", SimpleNamespace(is_on=1)) is True  # a plug's zigpy Bool
     assert read_value("native_value", SimpleNamespace(native_value=21)) == 21.0
     assert read_value("native_value", SimpleNamespace(native_value=None)) is None
     assert read_value("native_value", SimpleNamespace(native_value="open")) is None

@@ -36,7 +36,7 @@ _OWON_MFR_HEADER = True
 CAPABILITIES = (
     "motion", "presence", "contact", "water_leak", "smoke", "temperature", "humidity",
     "illuminance", "battery", "on", "brightness", "power", "setpoint", "fall", "heart_rate",
-    "respiratory_rate", "in_bed",
+    "respiratory_rate", "in_bed", "sos",
 )  # fmt: skip
 
 
@@ -146,6 +146,8 @@ def _zone_type(node: SimNode) -> int | None:
 
 
 _TUYA_SOIL = {"temperature": _tuya(5, 1.0), "battery": _tuya(15, 1.0)}
+# Zone types of detectors: their alarm is the reading, not a press of a button.
+_ALARM_ZONES = frozenset({0x000D, 0x0015, 0x002A, 0x0028})
 _ZONE_FOR = {"motion": (0x000D,), "contact": (0x0015,), "water_leak": (0x002A,), "smoke": (0x0028,)}
 
 
@@ -168,6 +170,8 @@ def encoder(node: SimNode, capability: str) -> Callable[[SimNode, Any], list[Fra
         return _report(OCCUPANCY, 0x0000, lambda v: int(bool(v)))
     if capability == "contact" and _is(node, "lumi", "lumi.sensor_magnet.aq2"):
         return _report(ON_OFF, 0x0000, lambda v: int(bool(v)))
+    if capability == "sos" and _has(node, IAS_ZONE) and _zone_type(node) not in _ALARM_ZONES:
+        return lambda n, v: [_ias_zone(n, bool(v))]  # an SOS or remote button's press
     if capability in _ZONE_FOR and _has(node, IAS_ZONE):
         zone = _zone_type(node)
         if zone is None or zone in _ZONE_FOR[capability]:

@@ -25,6 +25,7 @@ T0 = datetime(2026, 5, 4, 7, 0, tzinfo=UTC)
 BOUND = 10.0  # a safety bound on waiting for real asyncio events, not a sleep
 
 FLAT = {
+    "schlafzimmer-sos": ("samjin-button.json", "schlafzimmer", "sos_button"),
     # name: (dump, room, role)
     "bad-motion": ("lumi-lumi-sensor-motion-aq2.json", "bad", "motion"),
     "flur-motion": ("ikea-of-sweden-vallhorn-wireless-motion-sensor.json", "flur", "motion"),
@@ -53,7 +54,11 @@ def quirk_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @asynccontextmanager
 async def flat_hub(
-    tmp_path: Path, quirk_index: Path, names: list[str], unassigned: tuple[str, ...] = ()
+    tmp_path: Path,
+    quirk_index: Path,
+    names: list[str],
+    unassigned: tuple[str, ...] = (),
+    extra: str = "",
 ) -> AsyncIterator[Any]:
     """A hub whose flat has `names` configured and `unassigned` joined but not configured."""
     data = tmp_path / "data"
@@ -75,7 +80,7 @@ async def flat_hub(
         " schlafzimmer: {name: Schlafzimmer}}\n"
         "devices:\n" + "\n".join(lines) + "\n"
         "zigbee: {radio: {type: simulated}}\n"
-        f"storage: {{data_dir: {data}}}\n",
+        f"storage: {{data_dir: {data}}}\n" + extra,
         encoding="utf-8",
     )
     seen: list[Observation] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from integrations.zigbee.commands import Result
@@ -14,7 +15,7 @@ async def test_a_motion_report_becomes_a_stored_observation(
     tmp_path: Path, quirk_index: Path
 ) -> None:
     async with flat_hub(tmp_path, quirk_index, ["bad-motion"]) as (hub, gw, seen):
-        await arrival(seen, "available.bad", True)
+        await arrival(seen, "available.bad_motion", True)
         Stimuli(gw.radio).set("bad-motion", motion=True)
         obs = await arrival(seen, "motion.bad", True)
         assert obs.source == "zigbee" and obs.ts == T0
@@ -28,7 +29,7 @@ async def test_a_role_keeps_misleading_entities_out(tmp_path: Path, quirk_index:
         Stimuli(gw.radio).set("flur-motion", motion=True)
         await arrival(seen, "motion.flur", True)
         assert not [o for o in seen if o.entity.startswith("contact.")]
-        assert hub.zigbee.by_entity.keys() >= {"motion.flur", "battery.flur"}
+        assert hub.zigbee.by_entity.keys() >= {"motion.flur", "battery.flur_motion"}
 
 
 async def test_a_light_command_reaches_the_bulb_as_its_zcl_frame(
@@ -89,14 +90,51 @@ async def test_a_silent_sensor_is_reported_unavailable_and_back(
     from integrations.zigbee.gateway import CONSIDER_UNAVAILABLE_BATTERY_S
 
     async with flat_hub(tmp_path, quirk_index, ["bad-motion"]) as (_, gw, seen):
-        await arrival(seen, "available.bad", True)
+        await arrival(seen, "available.bad_motion", True)
         device = gw.gateway.devices[t.EUI64.convert(gw.world.node("bad-motion").ieee)]
         Stimuli(gw.radio).silence("bad-motion")  # a flat battery
         device.device.last_seen = time.time() - CONSIDER_UNAVAILABLE_BATTERY_S - 60
         for _ in range(3):  # zha pings twice before it gives up on a device
             await device._check_available()
-        await arrival(seen, "available.bad", False)
+        await arrival(seen, "available.bad_motion", False)
         Stimuli(gw.radio).silence("bad-motion", silent=False)
         Stimuli(gw.radio).set("bad-motion", motion=True)
-        await arrival(seen, "available.bad", True)
+        await arrival(seen, "available.bad_motion", True)
         await arrival(seen, "motion.bad", True)
+
+
+async def test_an_sos_button_joining_in_its_alarm_state_is_no_call_for_help(
+    tmp_path: Path, quirk_index: Path
+) -> None:
+    from hub.model import Finding
+
+    rules = (
+        'contacts: {anna: {name: Anna, role: family, phone: "+4917612345678"}}\n'
+        "escalation: {default: {tiers: [{contacts: [anna]}]}}\n"
+        "rules:\n  - {kind: panic}\n"
+    )
+    async with flat_hub(tmp_path, quirk_index, ["schlafzimmer-sos"], extra=rules) as (
+        hub,
+        gw,
+        seen,
+    ):
+        findings: list[Finding] = []
+        hub.subscribe(Finding, findings.append)
+        stimuli = Stimuli(gw.radio)
+        # The button joined showing an alarm (its dump's last state): that was no press.
+        assert not [o for o in seen if o.entity == "sos_button.schlafzimmer"]
+        # Its quirk turns each press into a zha event; zha's entity does not change.
+        stimuli.set("schlafzimmer-sos", sos=True)
+        await arrival(seen, "sos_button.schlafzimmer", True)
+        seen.clear()
+        await hub.clock.advance(timedelta(seconds=30))
+        stimuli.set("schlafzimmer-sos", sos=True)
+        await arrival(seen, "sos_button.schlafzimmer", True)
+        assert len([f for f in findings if not f.cleared]) == 2  # two presses, two calls
+        # Mapped again (a restart, a reload) the button still shows its last alarm: that
+        # is no new press and no new call for help.
+        seen.clear()
+        hub.zigbee.use_registry(hub.entities)
+        await hub.store.flush()
+        assert not [o for o in seen if o.entity == "sos_button.schlafzimmer"]
+        assert len(findings) == 2
