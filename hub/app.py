@@ -90,9 +90,10 @@ class Hub:
         self._spawn(self.scheduler.run(), "scheduler")
         if self.config.zigbee is not None:
             # zha is imported only now: a hub without a radio starts without its cost
-            from integrations.zigbee.lazy_radios import defer_unused_radios
+            from integrations.zigbee.lazy_imports import defer_imports, defer_unused_radios
 
             defer_unused_radios(self.config.zigbee.radio.type.value)
+            defer_imports()
             from integrations.zigbee.runtime import build
 
             self.zigbee, self.commands = build(self.config, self.entities, self.clock)

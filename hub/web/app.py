@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
 from aiohttp import web
 
 from hub.i18n import translator
@@ -26,7 +25,29 @@ HERE = Path(__file__).parent
 HUB: web.AppKey[Hub] = web.AppKey("hub")
 SESSION = web.RequestKey("session", Session)
 GATE = web.AppKey("gate", Gate)
-JINJA = web.AppKey("jinja", jinja2.Environment)
+
+
+class Templates:
+    """The page templates; jinja2 is loaded with the first page, not with the hub."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._env: Any = None
+
+    def render(self, name: str, **context: Any) -> str:
+        if self._env is None:
+            import jinja2
+
+            self._env = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(self._folder),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+            )
+        html: str = self._env.get_template(name).render(**context)
+        return html
+
+
+TEMPLATES = web.AppKey("templates", Templates)
 HEARTBEAT_S = 15.0
 QUEUE = 500
 
@@ -42,11 +63,7 @@ def build_app(hub: Hub, gate: Gate) -> web.Application:
     app = web.Application(middlewares=[_errors, _security], client_max_size=64 * 1024)
     app[HUB] = hub
     app[GATE] = gate
-    app[JINJA] = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    app[TEMPLATES] = Templates(HERE / "templates")
     app.router.add_get("/login", login_page)
     app.router.add_post("/login", login_submit)
     app.router.add_post("/logout", logout)
@@ -83,9 +100,8 @@ def _lang(request: web.Request) -> str:
 
 
 def _render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
-    env = request.app[JINJA]
     lang = _lang(request)
-    html = env.get_template(template).render(t=translator(lang), lang=lang, **context)
+    html = request.app[TEMPLATES].render(template, t=translator(lang), lang=lang, **context)
     return web.Response(text=html, content_type="text/html", status=status)
 
 

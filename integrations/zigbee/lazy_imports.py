@@ -1,15 +1,19 @@
-"""Load only the radio library the flat uses.
+"""Load only what the flat uses: one radio library, and no OTA firmware machinery.
 
 zha's `RadioType` enum names every radio library's ControllerApplication, so importing zha
 imports all six (bellows, zigpy-znp, zigpy-deconz, …) and their dependencies: on a Pi that
 is 0.2 s and 14 MiB for radios that are not plugged in. Before zha is imported, the unused
 libraries are given stand-in modules whose ControllerApplication imports the real one the
 moment anything touches it, so nothing changes for code that does use them.
+
+zigpy imports jsonschema (7 MiB) for its OTA firmware providers, which Obhut switches off;
+it is imported lazily: its code runs the moment it is first used.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
 from typing import Any
@@ -76,4 +80,41 @@ def defer_unused_radios(used: str) -> list[str]:
             {top.__name__: top, zigbee.__name__: zigbee, application.__name__: application}
         )
         deferred.append(package)
+    return deferred
+
+
+# Imported at start by zigpy, used only for OTA firmware updates (off in Obhut).
+LAZY_MODULES = ("jsonschema",)
+
+
+class _Deferred(types.ModuleType):
+    """A real module whose code runs at the first attribute it does not have yet.
+
+    importlib's LazyLoader would do, but the next `import jsonschema` anywhere touches the
+    module's `__spec__` and with it loads the module at once.
+    """
+
+    def __getattr__(self, attr: str) -> Any:
+        if self.__dict__.get("_obhut_loaded"):
+            raise AttributeError(f"module {self.__name__!r} has no attribute {attr!r}")
+        self.__dict__["_obhut_loaded"] = True
+        spec = self.__spec__
+        assert spec is not None and spec.loader is not None
+        spec.loader.exec_module(self)
+        return getattr(self, attr)
+
+
+def defer_imports(modules: tuple[str, ...] = LAZY_MODULES) -> list[str]:
+    """Make `modules` import lazily: their code runs at the first attribute asked for."""
+    deferred = []
+    for name in modules:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            continue
+        module = importlib.util.module_from_spec(spec)
+        module.__class__ = _Deferred
+        sys.modules[name] = module
+        deferred.append(name)
     return deferred

@@ -7,7 +7,7 @@ import sys
 
 PROBE = """
 import sys
-from integrations.zigbee.lazy_radios import defer_unused_radios, _StandIn
+from integrations.zigbee.lazy_imports import defer_unused_radios, _StandIn
 deferred = defer_unused_radios("znp")
 from zha.application.const import RadioType
 real = [p for p in ("bellows", "zigpy_znp", "zigpy_deconz")
@@ -32,4 +32,30 @@ def test_unused_radio_libraries_wait_until_used() -> None:
         "schema True",
         "bellows real after True",
         "same class True",
+    ]
+
+
+LAZY = """
+import sys
+from integrations.zigbee.lazy_imports import defer_imports
+print(defer_imports())
+import zigpy.ota.providers
+print("executed at import", "jsonschema.validators" in sys.modules)
+import jsonschema
+jsonschema.validate({"a": 1}, {"type": "object"})
+print("executed when used", "jsonschema.validators" in sys.modules)
+import jsonschema.exceptions
+print("submodule", jsonschema.exceptions.ValidationError.__name__)
+"""
+
+
+def test_jsonschema_runs_only_when_used() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", LAZY], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.splitlines()
+    assert out == [
+        "['jsonschema']",
+        "executed at import False",
+        "executed when used True",
+        "submodule ValidationError",
     ]
