@@ -25,6 +25,19 @@ class _Format(logging.Formatter):
         super().__init__(fmt + "%(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
 
 
+class _ZigpyShutdownNoise(logging.Filter):
+    """zigpy 2.3 forgets a cancelled fast-polling task twice when it shuts down; the KeyError
+    the event loop then logs says nothing about the hub, and would alarm whoever reads it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (
+            record.getMessage().startswith("Exception in callback set.remove")
+            and isinstance(exc, KeyError)
+            and "reset_fast_polling" in str(exc)
+        )
+
+
 def setup(verbose: bool = False) -> None:
     under_systemd = "JOURNAL_STREAM" in os.environ
     handler = _Stderr()
@@ -32,6 +45,7 @@ def setup(verbose: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("asyncio").addFilter(_ZigpyShutdownNoise())
     for noisy in (
         "aiohttp.access",
         "aiosqlite",
