@@ -38,7 +38,7 @@ def test_unused_radio_libraries_wait_until_used() -> None:
 LAZY = """
 import sys
 from integrations.zigbee.lazy_imports import defer_imports
-print(defer_imports())
+print(defer_imports()[-1])
 import zigpy.ota.providers
 print("executed at import", "jsonschema.validators" in sys.modules)
 import jsonschema
@@ -54,8 +54,45 @@ def test_jsonschema_runs_only_when_used() -> None:
         [sys.executable, "-c", LAZY], capture_output=True, text=True, timeout=120, check=True
     ).stdout.splitlines()
     assert out == [
-        "['jsonschema']",
+        "jsonschema",
         "executed at import False",
         "executed when used True",
         "submodule ValidationError",
     ]
+
+
+CRYPTO = """
+import sys
+from integrations.zigbee.lazy_imports import defer_imports
+defer_imports()
+import zigpy.util
+print("rust loaded at import", "cryptography.hazmat.bindings._rust" in sys.modules)
+code = bytes.fromhex("83FED3407A939723A5C639B26916D505C3B5")
+print(zigpy.util.convert_install_code(code).serialize().hex())
+print("rust loaded when used", "cryptography.hazmat.bindings._rust" in sys.modules)
+from cryptography.hazmat.primitives.ciphers.aead import AESCCM
+print(AESCCM.__name__)
+from cryptography.hazmat.primitives.ciphers import Cipher
+print(Cipher.__module__)
+"""
+
+
+def test_zigpy_gets_its_aes_when_it_hashes_an_install_code() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", CRYPTO], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.splitlines()
+    assert out[0] == "rust loaded at import False"
+    assert out[2:] == [
+        "rust loaded when used True",
+        "AESCCM",
+        "cryptography.hazmat.primitives.ciphers.base",
+    ]
+    # the link key the Zigbee spec's example install code must hash to, computed unlazily
+    real = subprocess.run(
+        [sys.executable, "-c", CRYPTO.replace("defer_imports()", "pass")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.splitlines()
+    assert out[1] == real[1] and len(out[1]) == 32
