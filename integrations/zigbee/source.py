@@ -14,6 +14,7 @@ from hub.clock import Clock
 from hub.entities import EntityRegistry
 from hub.model import Capability, Observation, Value
 from integrations.base import Publish
+from integrations.zigbee.health import silence_allowed
 from integrations.zigbee.mapping import ZhaEntityInfo, map_device, read_value
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,9 @@ class ZigbeeSource:
             self._detach(old)
         view = DeviceView(ieee, str(device.model), str(device.manufacturer), device)
         self.devices[ieee] = view
+        allowed = silence_allowed(device)
+        if allowed is not None:
+            device.consider_unavailable_time = allowed
         entities = {
             ZhaEntityInfo.from_entity(e).unique_id: e for e in device.platform_entities.values()
         }

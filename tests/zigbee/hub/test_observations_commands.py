@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from integrations.zigbee.commands import Result
 from integrations.zigbee.simradio.stimuli import Stimuli
@@ -138,3 +139,28 @@ async def test_an_sos_button_joining_in_its_alarm_state_is_no_call_for_help(
         await hub.store.flush()
         assert not [o for o in seen if o.entity == "sos_button.schlafzimmer"]
         assert len(findings) == 2
+
+
+async def test_each_battery_device_may_be_silent_as_long_as_its_reports_allow(
+    tmp_path: Path, quirk_index: Path
+) -> None:
+    import zigpy.types as t
+
+    from integrations.zigbee.health import BATTERY_FALLBACK_S, longest_report_interval
+
+    names = ["bad-motion", "flur-motion", "wohnzimmer-licht"]
+    async with flat_hub(tmp_path, quirk_index, names) as (_, gw, _seen):
+
+        def device(name: str) -> Any:
+            return gw.gateway.devices[t.EUI64.convert(gw.world.node(name).ieee)]
+
+        for name in ("bad-motion", "flur-motion"):
+            longest = longest_report_interval(device(name))
+            expected = (
+                BATTERY_FALLBACK_S
+                if longest is None
+                else min(2 * longest + 600, BATTERY_FALLBACK_S)
+            )
+            assert device(name).consider_unavailable_time == expected
+        assert any(longest_report_interval(device(n)) for n in names)
+        assert device("wohnzimmer-licht").consider_unavailable_time == 2 * 3600  # mains: zha's
