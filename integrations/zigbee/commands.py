@@ -49,6 +49,12 @@ class Commands:
     async def thermostat(
         self, entity_id: str, *, setpoint: float | None = None, mode: str | None = None
     ) -> Result:
+        """A setpoint for a thermostat that is off switches it to heat: zha (and the device)
+        would otherwise take the setpoint and leave the room cold."""
+        binding = self._source.by_entity.get(entity_id)
+        if mode is None and setpoint is not None and binding is not None:
+            if str(getattr(binding.zha_entity, "hvac_mode", "")) == "off":
+                mode = "heat"
         result = Result.DONE
         if mode is not None:
             result = await self._call(entity_id, "climate", "async_set_hvac_mode", hvac_mode=mode)

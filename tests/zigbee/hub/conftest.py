@@ -25,6 +25,7 @@ T0 = datetime(2026, 5, 4, 7, 0, tzinfo=UTC)
 BOUND = 10.0  # a safety bound on waiting for real asyncio events, not a sleep
 
 FLAT = {
+    "schlafzimmer-heizung": ("aqara-lumi-airrtc-aeu001.json", "schlafzimmer", "thermostat"),
     "schlafzimmer-sos": ("samjin-button.json", "schlafzimmer", "sos_button"),
     # name: (dump, room, role)
     "bad-motion": ("lumi-lumi-sensor-motion-aq2.json", "bad", "motion"),

@@ -61,6 +61,18 @@ async def test_a_setpoint_reaches_the_trv(tmp_path: Path, quirk_index: Path) -> 
         await arrival(seen, "climate.wohnzimmer", 21.5)
 
 
+async def test_a_setpoint_for_a_thermostat_that_is_off_switches_it_to_heat(
+    tmp_path: Path, quirk_index: Path
+) -> None:
+    async with flat_hub(tmp_path, quirk_index, ["schlafzimmer-heizung"]) as (hub, gw, seen):
+        node = gw.world.node("schlafzimmer-heizung")
+        assert node.get(1, 0x0201, 0x001C) == 0  # off, as it was dumped
+        result = await hub.commands.thermostat("climate.schlafzimmer", setpoint=21.5)
+        assert result is Result.DONE
+        assert (node.get(1, 0x0201, 0x001C), node.get(1, 0x0201, 0x0012)) == (4, 2150)
+        await arrival(seen, "climate.schlafzimmer", 21.5)
+
+
 async def test_commands_say_clearly_what_went_wrong(tmp_path: Path, quirk_index: Path) -> None:
     async with flat_hub(tmp_path, quirk_index, ["wohnzimmer-licht"]) as (hub, gw, _):
         assert await hub.commands.light("light.keller", on=True) is Result.UNKNOWN
