@@ -52,9 +52,9 @@ class Commands:
         """A setpoint for a thermostat that is off switches it to heat: zha (and the device)
         would otherwise take the setpoint and leave the room cold."""
         binding = self._source.by_entity.get(entity_id)
-        if mode is None and setpoint is not None and binding is not None:
-            if str(getattr(binding.zha_entity, "hvac_mode", "")) == "off":
-                mode = "heat"
+        current = getattr(binding.zha_entity, "hvac_mode", None) if binding else None
+        if mode is None and setpoint is not None and str(current) == "off":
+            mode = "heat"
         result = Result.DONE
         if mode is not None:
             result = await self._call(entity_id, "climate", "async_set_hvac_mode", hvac_mode=mode)
