@@ -36,7 +36,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DUMP_DIRS = (Path("/work/shared/data/zigbee-devices"), ROOT / "tests" / "zigbee" / "devices")
+DUMP_DIRS = (
+    ROOT.parent / "shared" / "data" / "zigbee-devices",
+    ROOT / "tests" / "zigbee" / "devices",
+)
 VERBOSE = os.environ.get("BENCH_VERBOSE", "") not in ("", "0")
 
 TARGETS: dict[str, tuple[str, float]] = {

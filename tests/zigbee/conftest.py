@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
+# the shared test data lies beside the project
 DUMPS = Path(__file__).resolve().parents[3] / "shared" / "data" / "zigbee-devices"
-if not DUMPS.exists():
-    DUMPS = Path("/work/shared/data/zigbee-devices")
 # Obhut's own device files (custom-quirk devices), and the custom quirks themselves.
 DEVICES = Path(__file__).resolve().parent / "devices"
 CUSTOM_QUIRKS = Path(__file__).resolve().parents[2] / "integrations" / "zigbee" / "custom_quirks"

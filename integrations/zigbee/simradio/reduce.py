@@ -8,7 +8,7 @@ that `dumps.py` reads, and names its source so it can be derived again:
     python -m integrations.zigbee.simradio.reduce DUMP --ieee 00:15:8d:00:01:00:00:06 \\
         --nwk 0x1006 -o examples/demo/zigbee/devices/bad-motion.json
     python -m integrations.zigbee.simradio.reduce --check examples/demo/zigbee/devices/*.json \\
-        --sources /work/shared/data/zigbee-devices tests/zigbee/devices   # or --write
+        --sources ../shared/data/zigbee-devices tests/zigbee/devices   # or --write
 
 What a simulated node starts with is unchanged, with one exception: attributes of clusters
 that a quirk adds and the device does not list in its signature (the "version": 1 format

@@ -13,8 +13,9 @@ import pytest
 from integrations.zigbee import quirks_index
 from integrations.zigbee.quirks_index import QuirkIndex, devices_in_db, load_index
 
-DUMPS = sorted(Path("/work/shared/data/zigbee-devices").glob("*.json"))
 ROOT = Path(__file__).resolve().parents[3]
+# the shared test data lies beside the project
+DUMPS = sorted((ROOT.parent / "shared" / "data" / "zigbee-devices").glob("*.json"))
 
 
 def test_index_names_the_modules_of_known_models(quirk_index: QuirkIndex) -> None:
