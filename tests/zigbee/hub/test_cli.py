@@ -126,3 +126,19 @@ async def test_devices_lists_assigned_and_unassigned_and_remove_takes_one_off(
             assert [d["ieee"] for d in left] == [devices[0]["ieee"]]
             with pytest.raises(RuntimeError, match="no device"):
                 await call(data, "/zigbee/remove", {"ieee": gone})
+
+
+def test_permit_without_a_running_hub_or_a_radio_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hub.cli import main
+
+    config = tmp_path / "obhut.yaml"
+    config.write_text(f"home: {{name: T}}\nstorage: {{data_dir: {tmp_path}}}\n")
+    assert main(["zigbee", "permit", "-c", str(config)]) == 1
+    assert "there is no zigbee: section with a radio" in capsys.readouterr().err
+    config.write_text(config.read_text() + "zigbee: {radio: {type: simulated}}\n")
+    assert main(["zigbee", "permit", "30", "-c", str(config)]) == 1
+    assert "the hub is not running; start it first" in capsys.readouterr().err
+    assert main(["zigbee", "restore", str(tmp_path / "none.json"), "-c", str(config)]) == 1
+    assert "cannot read the backup" in capsys.readouterr().err
