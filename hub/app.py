@@ -16,7 +16,7 @@ from hub.bus import Bus
 from hub.clock import Clock
 from hub.config import Config, ConfigError, load_config
 from hub.entities import EntityRegistry
-from hub.model import Deadline, Finding, Observation
+from hub.model import Action, Deadline, Finding, Observation
 from hub.scheduler import Calendar, Scheduler
 from hub.store import Store
 from integrations.base import ObservationSource
@@ -28,6 +28,11 @@ from rules.engine import Engine
 from rules.registry import rule_factories
 
 log = logging.getLogger(__name__)
+
+
+def room_names(config: Config) -> dict[str, str]:
+    return {room_id: room.name for room_id, room in config.rooms.items()}
+
 
 RETENTION_AT = clock_time(3, 30)  # a quiet hour for the nightly clean-up
 ZIGBEE_BACKUP_AT = clock_time(3, 15)
@@ -84,9 +89,16 @@ class Hub:
         self.bus.subscribe(Observation, self._on_observation)
         self.bus.subscribe(Finding, self._on_finding)
         self.engine = Engine(
-            self.bus, self.scheduler, self.entities, self.config.home.tz, rule_factories()
+            self.bus,
+            self.scheduler,
+            self.entities,
+            self.config.home.tz,
+            rule_factories(),
+            lang=self.config.home.language.value,
+            rooms=room_names(self.config),
         )
         self.engine.load(self.config.rules, self.clock.now())
+        self.bus.subscribe(Action, self._on_action)
         self._spawn(self.scheduler.run(), "scheduler")
         if self.config.zigbee is not None:
             # zha is imported only now: a hub without a radio starts without its cost
@@ -137,6 +149,39 @@ class Hub:
         level = logging.INFO if finding.cleared else logging.WARNING
         log.log(level, "%s [%s] %s", finding.rule, finding.severity, finding.summary)
 
+    def _on_action(self, action: Action) -> None:
+        if self.commands is None:
+            log.info(
+                "%s wants %s %s %s, but there is no radio",
+                action.rule,
+                action.kind,
+                action.entity,
+                action.params,
+            )
+            return
+        self._spawn(self._act(action), f"action {action.kind} {action.entity}")
+
+    async def _act(self, action: Action) -> None:
+        assert self.commands is not None
+        params = action.params
+        if action.kind == "light":
+            result = await self.commands.light(
+                action.entity,
+                on=bool(params.get("on", True)),
+                brightness=params.get("brightness"),
+                transition=float(params.get("transition", 0)),
+            )
+        elif action.kind == "switch":
+            result = await self.commands.switch(action.entity, on=bool(params.get("on", True)))
+        elif action.kind == "climate":
+            result = await self.commands.thermostat(
+                action.entity, setpoint=params.get("setpoint"), mode=params.get("mode")
+            )
+        else:
+            log.error("%s: unknown action kind %s", action.rule, action.kind)
+            return
+        log.info("%s: %s %s %s → %s", action.rule, action.kind, action.entity, params, result)
+
     def _on_zigbee_backup(self, deadline: Deadline) -> None:
         self._spawn(self._zigbee_backup(), "zigbee-backup")
 
@@ -176,7 +221,13 @@ class Hub:
         self.config = config
         self.config_problems = []
         self.entities = EntityRegistry.from_config(config)
-        self.engine.load(config.rules, self.clock.now(), self.entities)
+        self.engine.load(
+            config.rules,
+            self.clock.now(),
+            self.entities,
+            rooms=room_names(config),
+            lang=config.home.language.value,
+        )
         if self.zigbee is not None:
             self.zigbee.use_registry(self.entities)
         self.store.audit("system", "config.applied", str(self.config_path), config.summary())

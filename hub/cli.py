@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from hub.app import Hub
     from hub.config import Config
-    from hub.model import Finding
+    from hub.model import Action, Finding
     from integrations.base import ObservationSource
     from integrations.simulation.vitals import Minute
 
@@ -213,14 +213,14 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         print(f"{args.events}: error: cannot read: {e.strerror}", file=sys.stderr)
         return 1
 
-    def emit(finding: Finding) -> None:
-        sys.stdout.write(json.dumps(finding.to_json(), ensure_ascii=False) + "\n")
+    def emit(item: Finding | Action) -> None:
+        sys.stdout.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
 
     until = args.until
     if until is not None and until.tzinfo is None:
         print("error: --until needs a UTC offset, e.g. 2026-03-29T08:00+02:00", file=sys.stderr)
         return 1
-    result = asyncio.run(replay(config, events, emit, until))
+    result = asyncio.run(replay(config, events, emit, until, on_action=emit))
     for entity in sorted(result.unknown_entities):
         log.warning("%s is not an entity of this configuration's devices", entity)
     log.info("replayed %d events: %d findings", result.events, result.findings)

@@ -190,6 +190,11 @@ class Finding:
     evidence: tuple[str, ...] = ()
     cleared: bool = False
     data: dict[str, Any] = field(default_factory=dict)
+    explanation: str = ""  # in the home's language, for the SMS and the pages
+    entity: str | None = None
+    room: str | None = None
+    pre_alert_s: float = 0  # ask the resident on the tablet this long before calling others
+    system: bool = False  # about the hub itself: for the installer, never the family
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -199,10 +204,36 @@ class Finding:
             "kind": self.kind,
             "severity": self.severity.value,
             "subject": self.subject,
+            "entity": self.entity,
+            "room": self.room,
             "summary": self.summary,
+            "explanation": self.explanation,
             "evidence": list(self.evidence),
             "cleared": self.cleared,
+            **({"pre_alert_s": self.pre_alert_s} if self.pre_alert_s else {}),
+            **({"system": True} if self.system else {}),
             **({"data": self.data} if self.data else {}),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Something a rule wants done in the flat (a light, the heating); never a message."""
+
+    ts: datetime
+    rule: str
+    kind: str  # "light" | "switch" | "climate"
+    entity: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": "action",
+            "ts": self.ts.isoformat(),
+            "rule": self.rule,
+            "kind": self.kind,
+            "entity": self.entity,
+            "params": self.params,
         }
 
 

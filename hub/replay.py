@@ -12,7 +12,7 @@ from hub.bus import Bus
 from hub.clock import SimulatedClock
 from hub.config import Config
 from hub.entities import EntityRegistry
-from hub.model import EntityId, Finding, Observation, parse_value
+from hub.model import Action, EntityId, Finding, Observation, parse_value
 from hub.scheduler import Scheduler
 from hub.store import Store
 from rules.engine import Engine
@@ -79,6 +79,7 @@ async def replay(
     events: Iterable[Observation],
     on_finding: Callable[[Finding], None],
     until: datetime | None = None,
+    on_action: Callable[[Action], None] | None = None,
 ) -> ReplayResult:
     """Feed `events` in order; deadlines fire at their exact simulated times in between."""
     it: Iterator[Observation] = iter(events)
@@ -91,7 +92,17 @@ async def replay(
         bus = Bus()
         scheduler = Scheduler(clock, store, config.home.tz)
         await scheduler.start()
-        engine = Engine(bus, scheduler, entities, config.home.tz, rule_factories())
+        engine = Engine(
+            bus,
+            scheduler,
+            entities,
+            config.home.tz,
+            rule_factories(),
+            lang=config.home.language.value,
+            rooms={room_id: room.name for room_id, room in config.rooms.items()},
+        )
+        if on_action is not None:
+            bus.subscribe(Action, on_action)
         bus.subscribe(Finding, on_finding)
         engine.load(config.rules, first.ts)
         unknown: set[str] = set()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
-from hub.config.units import Bool, Slug, TimeOfDay
+from hub.config.units import Bool, Duration, Slug, TimeOfDay
 from hub.model import Severity
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Strict(BaseModel):
@@ -19,13 +24,30 @@ class TimeWindow(Strict):
     end: TimeOfDay
 
 
+class Active(Strict):
+    """When a rule may raise findings: a daily window and/or some weekdays."""
+
+    start: TimeOfDay | None = None
+    end: TimeOfDay | None = None
+    weekdays: tuple[Weekday, ...] = ()
+
+
 class RuleConfig(Strict):
+    """What every kind has; a kind adds its own keys and may change the defaults."""
+
     kind: str
     id: Slug | None = None
     name: str | None = None
+    description: str | None = None
     enabled: Bool = True
-    escalation: Slug = "default"
     severity: Severity = Severity.URGENT
+    # An escalation policy by name, or contacts by id.
+    notify: Slug | tuple[Slug, ...] = "default"
+    # Ask the resident on the tablet for this long before calling anyone.
+    pre_alert: Duration | None = None
+    active: Active | None = None
+    # After a finding, the same rule stays quiet about the same subject for this long.
+    cooldown: Duration | None = None
 
     @property
     def rule_id(self) -> str:

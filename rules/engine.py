@@ -1,20 +1,26 @@
-"""The rules engine: observations and deadlines in, findings out; it never sends a message."""
+"""The rules engine: observations and deadlines in, findings and actions out.
+
+It never sends a message or touches a device: findings go to alerting, actions to whoever
+drives the devices, both over the bus. Rules are a pure function of their configuration,
+the observations and the clock.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from hub.bus import Bus
 from hub.entities import EntityRegistry
-from hub.model import Capability, Deadline, Finding, Observation
-from hub.scheduler import Scheduler
-from rules.config import RuleConfig
+from hub.model import Action, Deadline, Entity, EntityId, Finding, Observation
+from hub.scheduler import Calendar, Scheduler
+from rules import explain
+from rules.config import WEEKDAYS, RuleConfig, TimeWindow
+from rules.windows import contains
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +29,8 @@ DEADLINE_KIND = "rule"
 
 class Rule(Protocol):
     config: RuleConfig
-    # The capabilities whose observations this rule wants to see.
-    listens_to: frozenset[Capability]
+
+    def wants(self, entity: Entity) -> bool: ...
 
     def start(self, ctx: RuleContext, now: datetime) -> None: ...
 
@@ -35,13 +41,17 @@ class Rule(Protocol):
 
 @dataclass
 class RuleContext:
-    """What a rule may touch: its own deadlines, the entity registry, and the finding outlet."""
+    """What a rule may touch: its deadlines, what the flat looks like now, and its outlets."""
 
     rule_id: str
     scheduler: Scheduler
     entities: EntityRegistry
     tz: ZoneInfo
+    lang: str
+    rooms: dict[str, str]  # id → the name people use
+    state: dict[str, Observation]  # the latest observation of every entity
     emit: Callable[[Finding], None]
+    act: Callable[[Action], None]
 
     def key(self, name: str) -> str:
         return f"rule:{self.rule_id}:{name}"
@@ -50,18 +60,49 @@ class RuleContext:
         payload = {"rule": self.rule_id, "name": name, **(data or {})}
         self.scheduler.at(self.key(name), due, DEADLINE_KIND, payload)
 
+    def every(self, name: str, calendar: Calendar, data: dict[str, Any] | None = None) -> None:
+        payload = {"rule": self.rule_id, "name": name, **(data or {})}
+        self.scheduler.every(self.key(name), calendar, DEADLINE_KIND, payload)
+
     def cancel(self, name: str) -> None:
         self.scheduler.cancel(self.key(name))
 
     def pending(self, name: str) -> Deadline | None:
         return self.scheduler.get(self.key(name))
 
+    def room_name(self, room: str | None) -> str:
+        if room is None:
+            return "?"
+        return self.rooms.get(room, room)
+
+    def entity_room(self, entity_id: str) -> str | None:
+        entity = self.entities.get(entity_id)
+        if entity is not None:
+            return entity.room
+        return None
+
+    def say(self, texts: explain.Texts, **fields: object) -> str:
+        return explain.say(texts, self.lang, **fields)
+
+    def clock(self, ts: datetime) -> str:
+        return explain.clock(ts, self.tz)
+
+    def duration(self, span: timedelta) -> str:
+        return explain.duration(span, self.lang)
+
 
 RuleFactory = Callable[[RuleConfig], Rule]
 
 
+@dataclass
+class _Running:
+    rule: Rule
+    ctx: RuleContext
+    quiet_until: dict[str, datetime] = field(default_factory=dict)
+
+
 class Engine:
-    """Routes each observation to the rules that listen to its capability."""
+    """Routes each observation to the rules that watch its entity, through an index."""
 
     def __init__(
         self,
@@ -70,61 +111,130 @@ class Engine:
         entities: EntityRegistry,
         tz: ZoneInfo,
         factories: dict[str, RuleFactory],
+        lang: str = "de",
+        rooms: dict[str, str] | None = None,
     ) -> None:
         self._bus = bus
         self._scheduler = scheduler
         self._entities = entities
         self._tz = tz
+        self._lang = lang
+        self._rooms = rooms or {}
         self._factories = factories
-        self._rules: dict[str, tuple[Rule, RuleContext]] = {}
-        self._routes: defaultdict[Capability, list[tuple[Rule, RuleContext]]] = defaultdict(list)
+        self._rules: dict[str, _Running] = {}
+        # entity id → the rules that watch it; filled as entities are first seen
+        self._index: dict[str, tuple[_Running, ...]] = {}
+        self.state: dict[str, Observation] = {}
         self.findings = 0
         scheduler.on(DEADLINE_KIND, self._on_deadline)
         bus.subscribe(Observation, self._on_observation)
 
     def load(
-        self, configs: Sequence[RuleConfig], now: datetime, entities: EntityRegistry | None = None
+        self,
+        configs: Sequence[RuleConfig],
+        now: datetime,
+        entities: EntityRegistry | None = None,
+        rooms: dict[str, str] | None = None,
+        lang: str | None = None,
     ) -> None:
         """Replace the running rules; deadlines of rules that no longer exist are dropped."""
         if entities is not None:
             self._entities = entities
+        if rooms is not None:
+            self._rooms = rooms
+        if lang is not None:
+            self._lang = lang
         keep = {c.rule_id for c in configs if c.enabled}
         for deadline in self._scheduler.pending():
             if deadline.kind == DEADLINE_KIND and deadline.data.get("rule") not in keep:
                 self._scheduler.cancel(deadline.key)
         self._rules.clear()
-        self._routes.clear()
+        self._index.clear()
         for config in configs:
             if not config.enabled:
                 continue
             rule = self._factories[config.kind](config)
-            ctx = RuleContext(config.rule_id, self._scheduler, self._entities, self._tz, self._emit)
-            self._rules[config.rule_id] = (rule, ctx)
-            for cap in rule.listens_to:
-                self._routes[cap].append((rule, ctx))
-            rule.start(ctx, now)
+            running = _Running(rule, self._context(config))
+            self._rules[config.rule_id] = running
+            rule.start(running.ctx, now)
+
+    def _context(self, config: RuleConfig) -> RuleContext:
+        rid = config.rule_id
+
+        def emit(finding: Finding) -> None:
+            self._emit(rid, finding)
+
+        return RuleContext(
+            rid,
+            self._scheduler,
+            self._entities,
+            self._tz,
+            self._lang,
+            self._rooms,
+            self.state,
+            emit,
+            self._bus.publish,
+        )
 
     @property
     def rule_ids(self) -> list[str]:
         return list(self._rules)
 
-    def _emit(self, finding: Finding) -> None:
+    def _watchers(self, entity_id: str) -> tuple[_Running, ...]:
+        entity = self._entities.get(entity_id)
+        if entity is None:  # not from this flat's devices (a replay of another home's log)
+            try:
+                parsed = EntityId.parse(entity_id)
+            except ValueError:
+                return ()
+            entity = Entity(entity_id, parsed.capability, entity_id)
+        watchers = tuple(r for r in self._rules.values() if r.rule.wants(entity))
+        self._index[entity_id] = watchers
+        return watchers
+
+    def _on_observation(self, obs: Observation) -> None:
+        self.state[obs.entity] = obs
+        watchers = self._index.get(obs.entity)
+        if watchers is None:
+            watchers = self._watchers(obs.entity)
+        for running in watchers:
+            try:
+                running.rule.on_observation(obs, running.ctx)
+            except Exception:
+                log.exception("rule %s failed on %s", running.ctx.rule_id, obs.entity)
+
+    def _on_deadline(self, deadline: Deadline) -> None:
+        running = self._rules.get(str(deadline.data.get("rule")))
+        if running is None:
+            return
+        try:
+            running.rule.on_deadline(deadline, running.ctx)
+        except Exception:
+            log.exception("rule %s failed at its deadline %s", running.ctx.rule_id, deadline.key)
+
+    def _emit(self, rule_id: str, finding: Finding) -> None:
+        running = self._rules.get(rule_id)
+        if running is not None and not finding.cleared:
+            config = running.rule.config
+            if not self._active(config, finding.ts):
+                log.debug("%s: outside its active time, not raised: %s", rule_id, finding.summary)
+                return
+            if config.cooldown is not None:
+                quiet = running.quiet_until.get(finding.subject)
+                if quiet is not None and finding.ts < quiet:
+                    log.debug("%s: cooling down, not raised: %s", rule_id, finding.summary)
+                    return
+                running.quiet_until[finding.subject] = finding.ts + config.cooldown
         self.findings += 1
         self._bus.publish(finding)
 
-    def _on_observation(self, obs: Observation) -> None:
-        routes = self._routes.get(obs.capability)
-        if not routes:
-            return
-        for rule, ctx in routes:
-            try:
-                rule.on_observation(obs, ctx)
-            except Exception:
-                log.exception("rule %s failed on %s", ctx.rule_id, obs.entity)
-
-    def _on_deadline(self, deadline: Deadline) -> None:
-        entry = self._rules.get(str(deadline.data.get("rule")))
-        if entry is None:
-            return
-        rule, ctx = entry
-        rule.on_deadline(deadline, ctx)
+    def _active(self, config: RuleConfig, ts: datetime) -> bool:
+        active = config.active
+        if active is None:
+            return True
+        local = ts.astimezone(self._tz)
+        if active.weekdays and WEEKDAYS[local.weekday()] not in active.weekdays:
+            return False
+        if active.start is not None and active.end is not None:
+            return contains(ts, TimeWindow(start=active.start, end=active.end), self._tz)
+        return True

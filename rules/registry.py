@@ -1,24 +1,32 @@
-"""The rule kinds Obhut knows, by the name the installer writes after `kind:`."""
+"""The rule kinds Obhut knows, by the name the installer writes after `kind:`.
+
+A kind is a module in rules/kinds/ that defines `Config` (its pydantic model, with
+`kind: Literal["name"]`) and `Rule` (its runtime); other modules there are helpers.
+"""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+import rules.kinds
 from rules.config import RuleConfig
 
 if TYPE_CHECKING:
     from rules.engine import RuleFactory
 
-# One module per kind under rules/kinds/, each defining `Config` and `Rule`.
-KIND_MODULES = ("inactivity", "panic", "water_leak", "smoke")
-
 
 @cache
 def _modules() -> dict[str, ModuleType]:
-    return {name: importlib.import_module(f"rules.kinds.{name}") for name in KIND_MODULES}
+    found = {}
+    for info in pkgutil.iter_modules(rules.kinds.__path__):
+        module = importlib.import_module(f"rules.kinds.{info.name}")
+        if hasattr(module, "Config") and hasattr(module, "Rule"):
+            found[info.name] = module
+    return dict(sorted(found.items()))
 
 
 def rule_kinds() -> dict[str, type[RuleConfig]]:

@@ -320,10 +320,19 @@ def _cross_references(doc: Document) -> list[Problem]:
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
         if not isinstance(rule, dict):
             continue
-        policy = rule.get("escalation", "default")
-        check(("rules", i, "escalation"), policy, policies, "escalation policy", "escalation")
-        for r, room in enumerate(rule.get("rooms") or []):
-            check(("rules", i, "rooms", r), room, rooms, "room", "rooms")
+        notify = rule.get("notify", "default")
+        if isinstance(notify, str):
+            what = "escalation policy or contact"
+            check(("rules", i, "notify"), notify, policies | contacts, what, "escalation")
+        elif isinstance(notify, list):
+            for c, who in enumerate(notify):
+                check(("rules", i, "notify", c), who, contacts, "contact", "contacts")
+        for key in ("rooms", "room"):
+            named = rule.get(key)
+            for r, room in enumerate(named if isinstance(named, list) else []):
+                check(("rules", i, key, r), room, rooms, "room", "rooms")
+            if isinstance(named, str):
+                check(("rules", i, key), named, rooms, "room", "rooms")
     return out
 
 

@@ -18,7 +18,11 @@ class Config(RuleConfig):
 class Rule(ImmediateRule):
     capabilities = frozenset({Capability.SOS_BUTTON, Capability.HELP})
     what = "call for help"
+    raised = {
+        "de": "Notruf ausgelöst in {room} um {time}",
+        "en": "Call for help from {room} at {time}",
+    }
     clears = False
 
     def __init__(self, config: Config) -> None:
-        super().__init__(config, config.entities)
+        super().__init__(config)

@@ -18,6 +18,11 @@ class Config(RuleConfig):
 class Rule(ImmediateRule):
     capabilities = frozenset({Capability.SMOKE})
     what = "smoke detected"
+    raised = {
+        "de": "Rauchmelder in {room} meldet Rauch ({time})",
+        "en": "Smoke detected in {room} ({time})",
+    }
+    over = {"de": "Rauchmelder in {room} wieder ruhig", "en": "Smoke alarm in {room} over"}
 
     def __init__(self, config: Config) -> None:
-        super().__init__(config, config.entities)
+        super().__init__(config)

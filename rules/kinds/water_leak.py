@@ -18,6 +18,11 @@ class Config(RuleConfig):
 class Rule(ImmediateRule):
     capabilities = frozenset({Capability.WATER_LEAK})
     what = "water detected"
+    raised = {
+        "de": "Wassermelder in {room} meldet Wasser ({time})",
+        "en": "Water detected in {room} ({time})",
+    }
+    over = {"de": "Wassermelder in {room} wieder trocken", "en": "Leak sensor in {room} dry again"}
 
     def __init__(self, config: Config) -> None:
-        super().__init__(config, config.entities)
+        super().__init__(config)

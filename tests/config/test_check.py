@@ -132,12 +132,12 @@ def test_references_to_rooms_contacts_and_policies_must_exist(tmp_path: Path) ->
     text = (
         GOOD.replace("room: bad", "room: baad")
         .replace("[anna]", "[ana]")
-        .replace("duration: 4h", "duration: 4h\n    escalation: nachts\n    rooms: [kueche]")
+        .replace("duration: 4h", "duration: 4h\n    notify: nachts\n    rooms: [kueche]")
     )
     out = problems(write(tmp_path, text))
     assert "unknown room 'baad'" in out and "did you mean 'bad'?" in out
     assert "unknown contact 'ana'" in out and "did you mean 'anna'?" in out
-    assert "unknown escalation policy 'nachts'" in out
+    assert "unknown escalation policy or contact 'nachts'" in out
     assert "unknown room 'kueche'" in out
 
 
