@@ -1,6 +1,6 @@
 """Scenario tests for rules: a flat, its rules, events in; findings and actions out.
 
-    found = run(RULES_YAML, [("2026-05-04 07:00", "motion.bad", True), ...], until="2026-05-04 12:00")
+    found = run(RULES, [("2026-05-04 07:00", "motion.bad", True)], until="2026-05-04 12:00")
 
 Times are local wall times in Europe/Berlin (or ISO-8601 with an offset); the replay runs
 the real engine and scheduler under the simulated clock.
