@@ -43,6 +43,7 @@ TABLET = (
     Entity("check_in.tablet", C.CHECK_IN, "Tablet: Mir geht es gut"),
     Entity("help.tablet", C.HELP, "Tablet: Hilfe"),
     Entity("away.tablet", C.AWAY, "Tablet: Ich bin unterwegs"),
+    Entity("reminder.tablet", C.REMINDER, "Tablet: Erinnerung bestätigt"),
     Entity("radio.zigbee", C.RADIO, "Zigbee-Funk"),
 )
 

@@ -34,6 +34,7 @@ class Capability(StrEnum):
     CHECK_IN = "check_in"
     HELP = "help"
     AWAY = "away"
+    REMINDER = "reminder"  # a reminder confirmed: the value is the reminder rule's id
     # The hub's own health: a device reachable or not, the radio connected or not.
     AVAILABLE = "available"
     RADIO = "radio"
@@ -67,6 +68,7 @@ VALUE_KIND: dict[Capability, ValueKind] = {
     Capability.CHECK_IN: ValueKind.BINARY,
     Capability.HELP: ValueKind.BINARY,
     Capability.AWAY: ValueKind.BINARY,
+    Capability.REMINDER: ValueKind.TEXT,
     Capability.AVAILABLE: ValueKind.BINARY,
     Capability.RADIO: ValueKind.BINARY,
 }
