@@ -97,6 +97,7 @@ class Hub:
             lang=self.config.home.language.value,
             rooms=room_names(self.config),
         )
+        self.engine.state.update(self.state)  # the flat as it was when the hub stopped
         self.engine.load(self.config.rules, self.clock.now())
         self.bus.subscribe(Action, self._on_action)
         self._spawn(self.scheduler.run(), "scheduler")
