@@ -11,6 +11,7 @@ SUITES = (
     "bench.startup",
     "bench.store_bench",
     "bench.replay_bench",
+    "bench.rules_bench",
     "bench.quirks_bench",
     "bench.zigbee_bench",
 )

@@ -10,11 +10,11 @@ import logging
 import signal
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hub import __version__, cli_zigbee, logs
+from hub import __version__, cli_activity, cli_zigbee, logs
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -65,12 +65,52 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_zigbee.add_commands(sub)
 
-    replay = sub.add_parser("replay", help="run recorded observations through the rules")
+    cli_activity.add_commands(sub)
+
+    replay = sub.add_parser(
+        "replay",
+        help="run recorded observations (a CSV file, or the store's history) through the rules",
+        description="Print the findings and actions the configuration's rules give for "
+        "recorded observations, as JSON lines. Times without an offset are the home's.",
+    )
     replay.add_argument("-c", "--config", type=Path, required=True, metavar="FILE")
-    replay.add_argument("events", type=Path, metavar="EVENTS.csv")
-    replay.add_argument("--until", type=datetime.fromisoformat, default=None, metavar="TIME")
+    replay.add_argument("events", type=Path, nargs="?", default=None, metavar="EVENTS.csv")
+    replay.add_argument(
+        "--history", action="store_true", help="replay the hub's own store (a dry run)"
+    )
+    replay.add_argument(
+        "--days", type=_days, default=None, metavar="N", help="with --history: the last N days (30)"
+    )
+    replay.add_argument(
+        "--from",
+        dest="start",
+        default=None,
+        metavar="TIME",
+        help="with --history: instead of --days",
+    )
+    replay.add_argument(
+        "--until",
+        default=None,
+        metavar="TIME",
+        help="end (--history: default now); deadlines fire until then",
+    )
+    replay.add_argument(
+        "--store", type=Path, default=None, metavar="FILE", help="default: DATA_DIR/obhut.db"
+    )
     replay.set_defaults(func=_cmd_replay)
     return p
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of days, 1 or more; got '{text}'"
+        )
+    return days
 
 
 def _load(path: Path) -> Config | None:
@@ -201,9 +241,33 @@ def _report_failure(task: asyncio.Task[None]) -> None:
 def _cmd_replay(args: argparse.Namespace) -> int:
     from hub.replay import EventsError, read_events, replay
 
+    history_only = [
+        flag
+        for flag, given in (("--days", args.days), ("--from", args.start), ("--store", args.store))
+        if given is not None
+    ]
+    if args.history and args.events is not None:
+        return _fail("give EVENTS.csv or --history, not both")
+    if not args.history and args.events is None:
+        return _fail("give EVENTS.csv to replay, or --history to replay the store's own history")
+    if not args.history and history_only:
+        return _fail(f"{history_only[0]} goes with --history")
+    if args.days is not None and args.start is not None:
+        return _fail("give --days or --from, not both")
     config = _load(args.config)
     if config is None:
         return 1
+    try:
+        until = _moment(args.until, config, "--until")
+        start = _moment(args.start, config, "--from")
+    except ValueError as e:
+        return _fail(str(e))
+
+    def emit(item: Finding | Action) -> None:
+        sys.stdout.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+
+    if args.history:
+        return _replay_history(args, config, start, until, emit)
     try:
         events = read_events(args.events)
     except EventsError as e:
@@ -212,19 +276,81 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     except OSError as e:
         print(f"{args.events}: error: cannot read: {e.strerror}", file=sys.stderr)
         return 1
-
-    def emit(item: Finding | Action) -> None:
-        sys.stdout.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
-
-    until = args.until
-    if until is not None and until.tzinfo is None:
-        print("error: --until needs a UTC offset, e.g. 2026-03-29T08:00+02:00", file=sys.stderr)
-        return 1
     result = asyncio.run(replay(config, events, emit, until, on_action=emit))
     for entity in sorted(result.unknown_entities):
         log.warning("%s is not an entity of this configuration's devices", entity)
     log.info("replayed %d events: %d findings", result.events, result.findings)
     return 0
+
+
+def _replay_history(
+    args: argparse.Namespace,
+    config: Config,
+    start: datetime | None,
+    until: datetime | None,
+    emit: Callable[[Finding | Action], None],
+) -> int:
+    """The store's own observations through the configuration's rules: nothing is written."""
+    from hub.replay import History, HistoryError, replay
+
+    end = until or datetime.now(UTC).replace(microsecond=0)
+    if start is None:
+        start = end - timedelta(days=args.days or 30)
+    if start >= end:
+        shown = [t.astimezone(config.home.tz).strftime("%Y-%m-%d %H:%M") for t in (start, end)]
+        return _fail(f"--from ({shown[0]}) is not before --until ({shown[1]})")
+    path = args.store or config.storage.data_dir / "obhut.db"
+    try:
+        with History.open(path) as history:
+            span = history.span()
+            if span is None or span[1] < start or span[0] >= end:
+                log.warning("%s holds no observations between %s and %s", path, start, end)
+            elif span[0] > start:
+                log.warning(
+                    "%s keeps observations from %s on (older ones are folded by retention)",
+                    path,
+                    span[0].astimezone(config.home.tz).strftime("%Y-%m-%d %H:%M"),
+                )
+            result = asyncio.run(
+                replay(
+                    config, history.observations(start, end), emit, end, on_action=emit, start=start
+                )
+            )
+    except HistoryError as e:
+        print(e, file=sys.stderr)
+        return 1
+    for entity in sorted(result.unknown_entities):
+        log.warning("%s is not an entity of this configuration's devices", entity)
+    log.info(
+        "replayed %d observations from %s (%s to %s): %d findings",
+        result.events,
+        path,
+        start.astimezone(config.home.tz).isoformat(timespec="minutes"),
+        end.astimezone(config.home.tz).isoformat(timespec="minutes"),
+        result.findings,
+    )
+    return 0
+
+
+def _moment(text: str | None, config: Config, flag: str) -> datetime | None:
+    """An ISO-8601 time or date; without an offset it is the home's wall time."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{flag} '{text}' is not a time; write e.g. 2026-05-04, 2026-05-04T08:00 "
+            "or 2026-05-04T08:00+02:00"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=config.home.tz)
+    return moment.astimezone(UTC)
+
+
+def _fail(message: str) -> int:
+    print(f"obhut replay: error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

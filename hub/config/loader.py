@@ -255,14 +255,20 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         if current is None:
             return []
     models = [m for m in _members(current) if isinstance(m, type) and issubclass(m, BaseModel)]
-    return list(models[0].model_fields) if models else []
+    return [f.alias or n for n, f in models[0].model_fields.items()] if models else []
 
 
 def _descend(annotation: Any, part: Any) -> Any:
-    for member in _members(annotation):
+    members = _members(annotation)
+    for member in members:  # a union tag pydantic put into the location: the member's name
+        if isinstance(member, type) and issubclass(member, BaseModel) and member.__name__ == part:
+            return member
+    for member in members:
         if isinstance(member, type) and issubclass(member, BaseModel):
-            if isinstance(part, str) and part in member.model_fields:
-                return member.model_fields[part].annotation
+            if isinstance(part, str):
+                for name, field in member.model_fields.items():
+                    if part in (name, field.alias):
+                        return field.annotation
             if isinstance(part, str) and issubclass(member, RuleConfig):
                 return member  # a discriminator tag pydantic adds
         origin = typing.get_origin(member)
