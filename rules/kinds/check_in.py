@@ -36,8 +36,7 @@ from hub.config.units import Bool, Duration, TimeOfDay
 from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
 from rules.config import RuleConfig, Weekday
-from rules.engine import RuleContext
-from rules.kinds.wake_up import (
+from rules.daily import (
     Away,
     Daily,
     DailyTime,
@@ -49,6 +48,7 @@ from rules.kinds.wake_up import (
     parse,
     when,
 )
+from rules.engine import RuleContext
 
 log = logging.getLogger(__name__)
 C = Capability

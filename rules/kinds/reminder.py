@@ -39,8 +39,8 @@ from hub.config.units import Bool, Duration, TimeOfDay, format_duration
 from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
 from rules.config import WEEKDAYS, RuleConfig, Weekday
+from rules.daily import Away, Daily, SignsOfLife
 from rules.engine import RuleContext
-from rules.kinds.wake_up import Away, Daily, SignsOfLife
 
 log = logging.getLogger(__name__)
 C = Capability
