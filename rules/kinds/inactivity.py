@@ -21,6 +21,8 @@ TICK = "due"
 AWAY_CHECK = "away_check"
 # After the front door closes with nobody moving inside for this long, the resident is out.
 AWAY_AFTER = timedelta(minutes=10)
+LEAVING = timedelta(minutes=15)  # from pressing "Away" to the door
+DOOR_SHUT = timedelta(minutes=2)  # the hall sensor still sees her as the door shuts
 
 RAISED = {
     "de": "Keine Bewegung seit {since} ({span}), zuletzt in {last}",
@@ -58,6 +60,9 @@ class Rule(BaseRule):
         self._alerted_since: datetime | None = None
         self._last_room: str | None = None
         self._away = False
+        # After "Away" is pressed she still walks to the door: signs of life until then
+        # (and for a moment after the door shuts) are her leaving, not her coming back.
+        self._leaving_until: datetime | None = None
 
     def wants(self, entity: Entity) -> bool:
         if entity.capability is C.AWAY or entity.id == "contact.front_door":
@@ -71,12 +76,16 @@ class Rule(BaseRule):
     def on_observation(self, obs: Observation, ctx: RuleContext) -> None:
         cap = obs.capability
         if cap is C.AWAY:
+            self._leaving_until = obs.ts + LEAVING if obs.value else None
             self._set_away(bool(obs.value), obs.ts, ctx)
             return
         room = ctx.entity_room(obs.entity)
         in_scope = not self.config.rooms or room in self.config.rooms
         if obs.entity == "contact.front_door" and self.config.suspend_when_away:
-            if obs.value is False:  # the door shut: if nobody moves inside now, she went out
+            leaving = self._leaving_until is not None and obs.ts <= self._leaving_until
+            if obs.value is False and leaving:
+                self._leaving_until = obs.ts + DOOR_SHUT  # she has just gone
+            elif obs.value is False:  # the door shut: if nobody moves inside now, she went out
                 ctx.at(AWAY_CHECK, obs.ts + AWAY_AFTER, {"since": obs.ts.isoformat()})
             if not in_scope:
                 return
@@ -93,6 +102,9 @@ class Rule(BaseRule):
         if obs.entity != "contact.front_door":
             ctx.cancel(AWAY_CHECK)  # someone is inside
         if self._away and obs.entity != "contact.front_door":
+            if self._leaving_until is not None and obs.ts <= self._leaving_until:
+                return  # on her way out
+            self._leaving_until = None
             self._set_away(False, obs.ts, ctx)
         if not in_scope:
             return

@@ -58,6 +58,25 @@ def test_away_on_the_tablet_suspends_it() -> None:
     assert findings(out) == []
 
 
+def test_walking_out_after_pressing_away_does_not_end_away() -> None:
+    out = run(
+        RULES,
+        [
+            ("2026-05-04 09:00", "motion.wohnzimmer", True),
+            ("2026-05-04 09:05", "away.tablet", True),
+            ("2026-05-04 09:06", "motion.flur", True),  # on her way to the door
+            ("2026-05-04 09:07", "contact.front_door", True),
+            ("2026-05-04 09:07", "contact.front_door", False),
+            ("2026-05-04 09:08", "motion.flur", False),
+            ("2026-05-04 16:00", "contact.front_door", True),  # back in the afternoon
+            ("2026-05-04 16:00", "contact.front_door", False),
+            ("2026-05-04 16:01", "motion.flur", True),
+        ],
+        until="2026-05-04 20:00",
+    )
+    assert [local(f.ts) for f in findings(out, cleared=False)] == ["2026-05-04 19:01"]
+
+
 def test_the_sleep_window_is_not_watched() -> None:
     rules = """\
     rules:
