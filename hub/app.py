@@ -115,6 +115,12 @@ class Hub:
             self.scheduler.every("hub:zigbee-backup", Calendar(ZIGBEE_BACKUP_AT), "zigbee-backup")
         for source in sources:
             self._spawn(source.run(self.ingest), source.name)
+        if self.config.watchdog.ping_url:
+            from hub.heartbeat import ping_forever
+
+            watchdog = self.config.watchdog
+            assert watchdog.ping_url is not None
+            self._spawn(ping_forever(watchdog.ping_url, watchdog.ping_every, self.clock), "ping")
         stack.push_async_callback(self._stop)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:

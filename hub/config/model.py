@@ -215,6 +215,18 @@ class Web(Strict):
     port: int = Field(default=8080, gt=0, lt=65536)
 
 
+class Watchdog(Strict):
+    """How the hub's own silence gets noticed."""
+
+    # A dead man's switch: this URL is called every `ping_every`; the service that watches
+    # it (e.g. healthchecks.io, Uptime Kuma) tells the installer when the calls stop.
+    ping_url: str | None = None
+    ping_every: Duration = timedelta(minutes=5)
+    # A daily "Obhut läuft" to these contacts at this time.
+    daily_ok_at: TimeOfDay | None = None
+    daily_ok_to: tuple[Slug, ...] = ()
+
+
 class Retention(Strict):
     observations: Duration = timedelta(days=90)
 
@@ -240,6 +252,7 @@ class Config(Strict):
     email: Email | None = None
     web: Web = Web()
     storage: Storage = Storage()
+    watchdog: Watchdog = Watchdog()
 
     def summary(self) -> str:
         return (
