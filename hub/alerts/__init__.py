@@ -1,0 +1,1 @@
+"""Alerts: from a finding to a person who can help, and back."""
