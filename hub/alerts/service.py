@@ -12,6 +12,7 @@ import logging
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from hub.alerts.lifecycle import ESCALATING, Effects, Lifecycle, next_due
@@ -155,6 +156,10 @@ class AlertService:
 
     async def deliveries(self, alert_id: int | None = None) -> list[Delivery]:
         return await transact(self._store, lambda tx: tx.deliveries(alert_id))
+
+    async def next_delivery_due(self) -> datetime | None:
+        """When the outbox sends next (a retry, a message held for quiet hours)."""
+        return await transact(self._store, lambda tx: tx.next_due())
 
     def contact_by_phone(self, phone: str) -> str | None:
         wanted = "".join(phone.split())

@@ -199,6 +199,11 @@ class Sms(Strict):
     account_sid: str
     auth_token: SecretRef
     sender: Phone
+    # Replies ("OK 42") are fetched from Twilio this often: a hub behind a home router has no
+    # public address for Twilio's webhook.
+    poll_every: Duration = timedelta(seconds=30)
+    # Only for tests and the demo: a local stand-in that answers like Twilio's API.
+    api_url: str | None = None
 
 
 class Email(Strict):

@@ -149,18 +149,19 @@ class Flat:
         await self.advance_to(self.clock.now() + delta)
 
     async def advance_to(self, when: datetime) -> None:
-        """Minute by minute, letting every change settle, so each step happens on time."""
+        """From one due moment (deadline, delivery) to the next, settling at each."""
         await self.idle()
-        while self.clock.now() < when:
-            step = min(when - self.clock.now(), timedelta(minutes=1))
-            await self.clock.advance(step)
+        while (now := self.clock.now()) < when:
+            dues = [self.scheduler.next_due(), await self.service.next_delivery_due()]
+            target = min([d for d in dues if d is not None and d > now] + [when])
+            await self.clock.advance_to(target)
             await self.idle()
 
     async def raise_(self, f: Finding) -> Alert:
         self.service.on_finding(f)
         await self.idle()
-        alerts = await self.service.recent_alerts(1)
-        return alerts[0]
+        alerts = await self.service.recent_alerts(20)
+        return next(a for a in alerts if (a.rule, a.subject) == (f.rule, f.subject))
 
     async def reply(self, contact: str, body: str) -> Alert | None:
         phone = self.config.contacts[contact].phone

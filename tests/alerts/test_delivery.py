@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from hub.alerts.model import DELIVERY_RULE, AlertState, DeliveryState
+from hub.store.alerts import transact
 from integrations.base import DeliveryResult, DeliveryStatus
 from tests.alerts.harness import MORNING, finding, flat
 
@@ -139,9 +140,12 @@ async def test_a_restart_resends_what_was_in_flight_and_continues_the_escalation
         alert = await f.raise_(finding(MORNING))
         await f.advance(timedelta(minutes=4))
         # as if the hub died while handing Anna's SMS over, and its deadline never hit the disk
-        f.store._db.conn.execute("UPDATE deliveries SET state = 'sending'")
-        f.store._db.conn.execute("DELETE FROM deadlines")
+        await transact(
+            f.store, lambda tx: tx.conn.execute("UPDATE deliveries SET state = 'sending'")
+        )
+        await transact(f.store, lambda tx: tx.conn.execute("DELETE FROM deadlines"))
     async with flat(tmp_path, start=MORNING + timedelta(minutes=6)) as f:
+        await f.idle()
         deliveries = await f.service.deliveries(alert.id)
         assert [d.state for d in deliveries] == [DeliveryState.SENT]
         assert f.inbox("anna") != [], "sent again: at least once"
