@@ -9,6 +9,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import time as clock_time
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,8 @@ from hub.store import Store
 from integrations.base import ObservationSource
 
 if TYPE_CHECKING:
+    from hub.alerts.service import AlertService
+    from integrations.base import Notifier
     from integrations.zigbee.commands import Commands
     from integrations.zigbee.source import ZigbeeSource
 from rules.engine import Engine
@@ -36,6 +39,9 @@ def room_names(config: Config) -> dict[str, str]:
 
 RETENTION_AT = clock_time(3, 30)  # a quiet hour for the nightly clean-up
 ZIGBEE_BACKUP_AT = clock_time(3, 15)
+# After a restart, SMS replies this old are still read: an "OK 42" sent while the hub was
+# starting up is not lost; acknowledging twice does nothing.
+REPLIES_LOOK_BACK = timedelta(hours=1)
 RECENT = 200
 
 
@@ -57,6 +63,8 @@ class Hub:
         self.store: Store
         self.scheduler: Scheduler
         self.engine: Engine
+        self.alerts: AlertService
+        self.notifiers: dict[str, Notifier] = {}
         self.zigbee: ZigbeeSource | None = None
         self.commands: Commands | None = None
 
@@ -84,6 +92,21 @@ class Hub:
         self.state = await self.store.current_state()
         self.scheduler = Scheduler(self.clock, self.store, self.config.home.tz)
         self.scheduler.on("retention", self._on_retention)
+        from hub.alerts.service import AlertService
+        from hub.notifiers import build_notifiers
+
+        self.notifiers = build_notifiers(self.config)
+        for notifier in self.notifiers.values():
+            prepare = getattr(notifier, "prepare", None)
+            if prepare is not None:  # load the provider's client now, not with the first alert
+                await prepare()
+            close = getattr(notifier, "aclose", None)
+            if close is not None:
+                stack.push_async_callback(close)
+        # before the scheduler starts: it fires the escalation deadlines a restart left
+        self.alerts = AlertService(
+            self.config, self.store, self.scheduler, self.clock, self.notifiers
+        )
         await self.scheduler.start()
         self.scheduler.every("hub:retention", Calendar(RETENTION_AT), "retention")
         self.bus.subscribe(Observation, self._on_observation)
@@ -100,7 +123,18 @@ class Hub:
         self.engine.state.update(self.state)  # the flat as it was when the hub stopped
         self.engine.load(self.config.rules, self.clock.now())
         self.bus.subscribe(Action, self._on_action)
+        self.bus.subscribe(Finding, self.alerts.on_finding)
+        await self.alerts.start()
         self._spawn(self.scheduler.run(), "scheduler")
+        self._spawn(self.alerts.run(), "outbox")
+        if self.config.sms is not None:
+            from hub.notifiers import build_replies, poll_replies
+
+            replies = build_replies(self.config, self.clock.now() - REPLIES_LOOK_BACK, self.clock)
+            assert replies is not None
+            self._spawn(
+                poll_replies(replies, self.alerts.handle_reply, self.config, self.clock), "replies"
+            )
         if self.config.zigbee is not None:
             # zha is imported only now: a hub without a radio starts without its cost
             from integrations.zigbee.lazy_imports import defer_imports, defer_unused_radios
