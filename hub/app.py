@@ -168,6 +168,7 @@ class Hub:
             log.error("%s stopped", task.get_name(), exc_info=task.exception())
 
     async def _stop(self) -> None:
+        await self.alerts.stop()  # changes already handed in reach the store before it closes
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -69,9 +69,9 @@ class Lifecycle:
     def on_finding(self, finding: Finding) -> Alert | None:
         existing = self.tx.unresolved(finding.rule, finding.subject)
         if finding.cleared:
-            for alert in existing:
-                self.resolve(alert.id, None, cleared=finding.explanation or finding.summary)
-            return existing[0] if existing else None
+            why = finding.explanation or finding.summary
+            resolved = [self.resolve(alert.id, None, cleared=why) for alert in existing]
+            return resolved[0] if resolved else None
         if existing:  # the same thing again while it is open: remembered, nobody told again
             alert = existing[0]
             repeats = int(alert.data.get("repeats", 0)) + 1
@@ -123,13 +123,8 @@ class Lifecycle:
         self.tx.cancel_pending(alert.id, CALLS)
         data = {k: v for k, v in alert.data.items() if k != "next"}
         data["acknowledged_how"] = how
-        updated = replace(
-            alert,
-            state=AlertState.ACKNOWLEDGED,
-            acknowledged=self.now,
-            acknowledged_by=by,
-            data=data,
-        )
+        state = AlertState.ACKNOWLEDGED
+        updated = replace(alert, state=state, acknowledged=self.now, acknowledged_by=by, data=data)
         self.tx.update(updated)
         self.effects.cancel.add(alert.id)
         for contact, channels in self.told(alert.id).items():

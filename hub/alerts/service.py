@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from hub.alerts.lifecycle import ESCALATING, Effects, Lifecycle, next_due
+from hub.alerts.lifecycle import Effects, Lifecycle, next_due
 from hub.alerts.model import TEST_RULE, Alert, AlertState, Delivery
 from hub.alerts.outbox import Outbox
 from hub.alerts.routing import address, next_channel
@@ -86,6 +86,11 @@ class AlertService:
     async def run(self) -> None:
         """The outbox worker, until cancelled."""
         await self.outbox.run()
+
+    async def stop(self) -> None:
+        """Let changes already handed in (findings, deadlines) reach the store; before it closes."""
+        if self._ops:
+            await asyncio.wait(set(self._ops), timeout=5.0)
 
     # Changes
 
@@ -228,7 +233,7 @@ class AlertService:
 
 def _acknowledge_reply(lc: Lifecycle, contact_id: str, number: int | None) -> Alert | None:
     if number is None:
-        escalating = [a for a in lc.tx.unresolved() if a.state in ESCALATING]
+        escalating = [a for a in lc.tx.unresolved() if a.state is AlertState.OPEN]
         told = [a for a in escalating if contact_id in lc.told(a.id)]
         candidates = told or escalating
         if not candidates:

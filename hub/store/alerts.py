@@ -8,6 +8,7 @@ holds the message as JSON (kind, subject, text, escalation step); `Delivery` dec
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -26,6 +27,12 @@ _DELIVERY_COLUMNS = (
     "id, alert_id, contact, channel, body, state, attempts, created_ts, next_attempt_ts, "
     "last_error, provider_id, sent_ts"
 )
+
+
+_SET_STATE = """UPDATE deliveries SET state = ?, attempts = attempts + ?,
+    next_attempt_ts = coalesce(?, next_attempt_ts), last_error = coalesce(?, last_error),
+    provider_id = coalesce(?, provider_id), sent_ts = coalesce(?, sent_ts) WHERE id = ?"""
+log = logging.getLogger(__name__)
 
 
 def _json(data: dict[str, Any]) -> str:
@@ -227,21 +234,22 @@ class AlertTx:
         provider_id: str | None = None,
         sent: datetime | None = None,
     ) -> None:
-        self.conn.execute(
-            """UPDATE deliveries SET state = ?, attempts = attempts + ?,
-                   next_attempt_ts = coalesce(?, next_attempt_ts),
-                   last_error = coalesce(?, last_error), provider_id = coalesce(?, provider_id),
-                   sent_ts = coalesce(?, sent_ts) WHERE id = ?""",
-            (
-                state.value,
-                int(attempt),
-                _ms(next_attempt),
-                error,
-                provider_id,
-                _ms(sent),
-                delivery_id,
-            ),
-        )
+        params = [
+            state.value,
+            int(attempt),
+            _ms(next_attempt),
+            error,
+            provider_id,
+            _ms(sent),
+            delivery_id,
+        ]
+        try:
+            self.conn.execute(_SET_STATE, params)
+        except sqlite3.IntegrityError:
+            # A provider id seen before (a provider that reuses ids): keep the state, not the id.
+            log.warning("delivery %d: provider id %r is taken; not kept", delivery_id, provider_id)
+            params[4] = None
+            self.conn.execute(_SET_STATE, params)
 
     def set_message(self, delivery_id: int, subject: str, text: str) -> None:
         """Replace the text of a delivery that has not gone out (rewritten when held overnight)."""

@@ -23,6 +23,7 @@ from tests.alerts.harness import MORNING, finding, flat
 ACK_AT = 23  # minute: Ben replies "OK"
 CLEAR_AT = 26  # minute: the resident is seen again
 END = 30
+LATENCY = 0.005  # real seconds per message, as a provider takes (Twilio: 100-300 ms)
 
 
 def say(text: str) -> None:
@@ -41,7 +42,10 @@ async def main(workdir: Path) -> None:
         say(f"sent {message.delivery_id}")
 
     async with flat(workdir, start=MORNING + timedelta(minutes=minute)) as f:
-        f.sms.on_send = f.email.on_send = sent
+        for notifier in (f.sms, f.email):
+            notifier.on_send = sent
+            notifier.on_attempt = lambda m: say(f"sending {m.delivery_id}")
+            notifier.latency = LATENCY
         await f.idle()
         say(f"started at minute {minute}")
         if not await f.service.recent_alerts(1):

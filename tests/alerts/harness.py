@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import random
 import textwrap
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -97,10 +98,16 @@ class FakeNotifier:
     attempts: list[tuple[datetime, OutboundMessage, DeliveryStatus]] = field(default_factory=list)
     script: dict[str, list[DeliveryResult]] = field(default_factory=dict)
     on_send: Callable[[OutboundMessage], None] | None = None
+    on_attempt: Callable[[OutboundMessage], None] | None = None
+    latency: float = 0.0  # real seconds a provider takes (the crash test's kill window)
 
     async def send(self, message: OutboundMessage) -> DeliveryResult:
+        if self.on_attempt is not None:
+            self.on_attempt(message)
+        if self.latency:
+            await asyncio.sleep(self.latency)
         queued = self.script.get(message.to)
-        sid = f"{self.channel}-{len(self.attempts) + 1}"
+        sid = f"{self.channel}-{uuid.uuid4().hex}"
         result = queued.pop(0) if queued else DeliveryResult(DeliveryStatus.SENT, sid)
         self.attempts.append((self.clock.now(), message, result.status))
         if result.status is DeliveryStatus.SENT:

@@ -71,7 +71,7 @@ def _life(workdir: Path, rng: random.Random | None) -> bool:
     )
     try:
         lines = _lines(proc)
-        kill_after = rng.randint(1, 6) if rng else None
+        kill_after = rng.randint(1, 8) if rng else None
         seen = 0
         deadline = time.monotonic() + TIMEOUT
         while True:
@@ -80,7 +80,7 @@ def _life(workdir: Path, rng: random.Random | None) -> bool:
                 break
             seen += 1
             if rng is not None and kill_after is not None and seen >= kill_after:
-                time.sleep(rng.uniform(0, 0.02))  # real time: somewhere inside the next step
+                time.sleep(rng.uniform(0, 0.008))  # real time: somewhere inside the next step
                 proc.send_signal(signal.SIGKILL)
                 proc.wait(timeout=TIMEOUT)
                 return True
