@@ -149,6 +149,10 @@ class Hub:
             self.scheduler.every("hub:zigbee-backup", Calendar(ZIGBEE_BACKUP_AT), "zigbee-backup")
         for source in sources:
             self._spawn(source.run(self.ingest), source.name)
+        if self.config.watchdog.daily_ok_at is not None and self.config.watchdog.daily_ok_to:
+            self.scheduler.on("daily-ok", self._on_daily_ok)
+            at = self.config.watchdog.daily_ok_at
+            self.scheduler.every("hub:daily-ok", Calendar(at), "daily-ok")
         if self.config.watchdog.ping_url:
             from hub.heartbeat import ping_forever
 
@@ -223,6 +227,13 @@ class Hub:
             log.error("%s: unknown action kind %s", action.rule, action.kind)
             return
         log.info("%s: %s %s %s → %s", action.rule, action.kind, action.entity, params, result)
+
+    def _on_daily_ok(self, deadline: Deadline) -> None:
+        for contact in self.config.watchdog.daily_ok_to:
+            self._spawn(self._daily_ok(contact), f"daily ok {contact}")
+
+    async def _daily_ok(self, contact: str) -> None:
+        await self.alerts.send_daily_ok(contact)
 
     def _on_zigbee_backup(self, deadline: Deadline) -> None:
         self._spawn(self._zigbee_backup(), "zigbee-backup")

@@ -17,6 +17,8 @@ from typing import Any
 
 from hub.alerts.lifecycle import Effects, Lifecycle, next_due
 from hub.alerts.model import TEST_RULE, Alert, AlertState, Delivery
+
+DAILY_OK_RULE = "system.daily_ok"
 from hub.alerts.outbox import Outbox
 from hub.alerts.routing import address, next_channel
 from hub.alerts.texts import MessageKind, parse_reply
@@ -147,6 +149,12 @@ class AlertService:
         self._store.audit("installer", "send test", contact_id, f"alert {alert_id}")
         return alert_id
 
+    async def send_daily_ok(self, contact_id: str) -> int:
+        """The daily "Obhut läuft" to `contact_id`, on their first channel that is set up."""
+        if contact_id not in self.config.contacts:
+            raise KeyError(f"no contact '{contact_id}'")
+        return await self._apply(lambda lc: _daily_ok(lc, contact_id))
+
     # Reads
 
     async def open_alerts(self) -> list[Alert]:
@@ -271,4 +279,24 @@ def _test(lc: Lifecycle, contact_id: str) -> int:
     for channel in sorted(lc.channels):
         if address(contact, channel) is not None and channel != "console":
             lc.tell(alert, contact_id, channel, MessageKind.TEST, due=lc.now)
+    return alert.id
+
+
+def _daily_ok(lc: Lifecycle, contact_id: str) -> int:
+    contact = lc.config.contacts[contact_id]
+    alert = lc.tx.insert(
+        rule=DAILY_OK_RULE,
+        subject=contact_id,
+        kind="daily_ok",
+        severity=Severity.INFO,
+        state=AlertState.RESOLVED,
+        opened=lc.now,
+        summary=f"daily OK to {contact.name}",
+        data={"system": True},
+        resolved=lc.now,
+    )
+    for channel in ("sms", "email", "console"):
+        if channel in lc.channels and address(contact, channel) is not None:
+            lc.tell(alert, contact_id, channel, MessageKind.DAILY_OK, due=lc.now)
+            break
     return alert.id

@@ -322,6 +322,10 @@ def _cross_references(doc: Document) -> list[Problem]:
             for c, who in enumerate(people if isinstance(people, list) else []):
                 path = ("escalation", pname, "tiers", t, "contacts", c)
                 check(path, who, contacts, "contact", "contacts")
+    watchdog = data.get("watchdog")
+    daily = watchdog.get("daily_ok_to") if isinstance(watchdog, dict) else None
+    for c, who in enumerate(daily if isinstance(daily, list) else []):
+        check(("watchdog", "daily_ok_to", c), who, contacts, "contact", "contacts")
     rules = data.get("rules")
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
         if not isinstance(rule, dict):

@@ -117,3 +117,17 @@ async def acknowledged(hub: Hub, alert_id: int) -> None:
             await asyncio.sleep(0.005)
 
     await asyncio.wait_for(wait(), BOUND)
+
+
+async def test_the_daily_obhut_laeuft_message(tmp_path: Path) -> None:
+    clock = SimulatedClock(datetime(2026, 5, 4, 6, 0, tzinfo=UTC))  # 08:00 in Berlin
+    async with TwilioStandin(numbers=[SENDER], clock=clock.now) as twilio:
+        path = flat(tmp_path, twilio.base_url, twilio.auth_token, twilio.account_sid)
+        text = path.read_text() + 'watchdog: {daily_ok_at: "09:00", daily_ok_to: [anna]}\n'
+        path.write_text(text)
+        async with Hub.running(load_config(path), path, clock):
+            await clock.advance(timedelta(minutes=59))
+            assert twilio.outbound == []
+            await clock.advance(timedelta(minutes=2))
+            await until(lambda: len(twilio.outbound) == 1)
+            assert twilio.outbound[0].to == ANNA and "Obhut läuft" in twilio.outbound[0].body
