@@ -17,8 +17,6 @@ from typing import Any
 
 from hub.alerts.lifecycle import Effects, Lifecycle, next_due
 from hub.alerts.model import TEST_RULE, Alert, AlertState, Delivery
-
-DAILY_OK_RULE = "system.daily_ok"
 from hub.alerts.outbox import Outbox
 from hub.alerts.routing import address, next_channel
 from hub.alerts.texts import MessageKind, parse_reply
@@ -280,6 +278,9 @@ def _test(lc: Lifecycle, contact_id: str) -> int:
         if address(contact, channel) is not None and channel != "console":
             lc.tell(alert, contact_id, channel, MessageKind.TEST, due=lc.now)
     return alert.id
+
+
+DAILY_OK_RULE = "system.daily_ok"
 
 
 def _daily_ok(lc: Lifecycle, contact_id: str) -> int:
