@@ -202,6 +202,9 @@ class Sms(Strict):
     # Replies ("OK 42") are fetched from Twilio this often: a hub behind a home router has no
     # public address for Twilio's webhook.
     poll_every: Duration = timedelta(seconds=30)
+    # If the hub can be reached from the internet: the URL configured at Twilio for incoming
+    # messages, ending in /twilio/sms. Replies then arrive at once (polling continues).
+    webhook_url: str | None = None
     # Only for tests and the demo: a local stand-in that answers like Twilio's API.
     api_url: str | None = None
 

@@ -15,6 +15,7 @@ from aiohttp import web
 from hub.i18n import translator
 from hub.model import Finding, Observation
 from hub.web.auth import COOKIE, SESSION_SECONDS, Gate, Handler, Session, is_public
+from integrations.base import InboundReply
 
 if TYPE_CHECKING:
     from hub.app import Hub
@@ -71,6 +72,17 @@ def build_app(hub: Hub, gate: Gate) -> web.Application:
     app.router.add_get("/", live_page)
     app.router.add_get("/events", events)
     app.router.add_get("/api/state", api_state)
+    app.router.add_get("/api/alerts", api_alerts)
+    app.router.add_post("/api/alerts/{alert_id:\\d+}/{verb:acknowledge|resolve|dismiss}", api_alert)
+    sms = hub.config.sms
+    if sms is not None and sms.webhook_url:
+        from integrations.sms_twilio.webhook import inbound_sms_handler
+
+        async def on_reply(reply: InboundReply) -> None:
+            await hub.alerts.handle_reply(reply)
+
+        handler = inbound_sms_handler(sms.auth_token.value, sms.webhook_url, on_reply)
+        app.router.add_post("/twilio/sms", handler)
     app.router.add_static("/static/", HERE / "static", append_version=True)
     return app
 
@@ -221,6 +233,45 @@ async def api_state(request: web.Request) -> web.Response:
             "findings": [_finding(hub, f) for f in hub.findings],
         }
     )
+
+
+def _alert(alert: Any) -> dict[str, Any]:
+    fields = ("id", "rule", "subject", "kind", "severity", "state", "acknowledged_by")
+    out = {
+        name: str(getattr(alert, name)) if getattr(alert, name) is not None else None
+        for name in fields
+    }
+    out["id"] = alert.id
+    out["data"] = alert.data
+    return out
+
+
+async def api_alerts(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    return web.json_response({"alerts": [_alert(a) for a in await hub.alerts.open_alerts()]})
+
+
+async def api_alert(request: web.Request) -> web.Response:
+    """A carer acknowledges or resolves an alert; the tablet dismisses a pre-alert."""
+    hub = request.app[HUB]
+    session = request[SESSION]
+    alert_id = int(request.match_info["alert_id"])
+    verb = request.match_info["verb"]
+    by = f"web:{session.actor}"
+    if verb == "acknowledge":
+        changed = await hub.alerts.acknowledge(alert_id, by, "web")
+    elif verb == "resolve":
+        changed = await hub.alerts.resolve(alert_id, by)
+    else:
+        changed = await hub.alerts.cancel_pre_alert(alert_id, "resident")
+    hub.store.audit(
+        session.actor, f"alert.{verb}", str(alert_id), "done" if changed else "no change"
+    )
+    if changed is None:
+        raise web.HTTPConflict(
+            text='{"error": "nothing to change"}', content_type="application/json"
+        )
+    return web.json_response({"alert": _alert(changed)})
 
 
 async def events(request: web.Request) -> web.StreamResponse:

@@ -141,3 +141,35 @@ async def test_the_server_answers_on_loopback(hub: Hub) -> None:
         s.get(f"http://127.0.0.1:{port}/health") as resp,
     ):
         assert resp.status == 200 and await resp.json() == {"status": "ok"}
+
+
+async def test_a_carer_acknowledges_and_resolves_an_alert_on_the_web(
+    client: TestClient[object, object], hub: Hub
+) -> None:
+    await sign_in(client)
+    hub.ingest(Observation(NOW, "sos_button.bad", True))
+    await hub.alerts.stop()  # the finding has become an alert in the store
+
+    async def open_alerts() -> list[dict[str, object]]:
+        resp = await client.get("/api/alerts")
+        alerts: list[dict[str, object]] = (await resp.json())["alerts"]
+        return alerts
+
+    alerts = await open_alerts()
+    assert [(a["rule"], a["severity"]) for a in alerts] == [("panic", "emergency")]
+    alert_id = alerts[0]["id"]
+    resp = await client.post(f"/api/alerts/{alert_id}/acknowledge")
+    assert resp.status == 200
+    assert (await resp.json())["alert"]["acknowledged_by"].startswith("web:installer")
+    assert (await client.post(f"/api/alerts/{alert_id}/resolve")).status == 200
+    assert await open_alerts() == []
+    assert (await client.post(f"/api/alerts/{alert_id}/resolve")).status == 409
+    assert (await client.post("/api/alerts/999/acknowledge")).status == 409
+    await hub.store.flush()
+    actions = [e.action for e in await hub.store.audit_entries()]
+    assert "alert.acknowledge" in actions and "alert.resolve" in actions
+
+
+async def test_alert_actions_need_a_session(client: TestClient[object, object]) -> None:
+    assert (await client.post("/api/alerts/1/acknowledge")).status == 401
+    assert (await client.get("/api/alerts")).status == 401
