@@ -14,6 +14,7 @@ SUITES = (
     "bench.rules_bench",
     "bench.quirks_bench",
     "bench.zigbee_bench",
+    "bench.alerts_bench",
 )
 
 

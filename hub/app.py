@@ -132,6 +132,7 @@ class Hub:
 
             replies = build_replies(self.config, self.clock.now() - REPLIES_LOOK_BACK, self.clock)
             assert replies is not None
+            stack.push_async_callback(replies.aclose)
             self._spawn(
                 poll_replies(replies, self.alerts.handle_reply, self.config, self.clock), "replies"
             )
