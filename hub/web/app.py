@@ -14,7 +14,8 @@ from aiohttp import web
 
 from hub.i18n import translator
 from hub.model import Finding, Observation
-from hub.web.auth import COOKIE, SESSION_SECONDS, Gate, Handler, Session, is_public
+from hub.web import resident
+from hub.web.auth import COOKIE, SESSION, SESSION_SECONDS, Gate, Handler, is_public
 from integrations.base import InboundReply
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 HUB: web.AppKey[Hub] = web.AppKey("hub")
-SESSION = web.RequestKey("session", Session)
 GATE = web.AppKey("gate", Gate)
 
 
@@ -83,6 +83,7 @@ def build_app(hub: Hub, gate: Gate) -> web.Application:
 
         handler = inbound_sms_handler(sms.auth_token.value, sms.webhook_url, on_reply)
         app.router.add_post("/twilio/sms", handler)
+    resident.setup(app)
     app.router.add_static("/static/", HERE / "static", append_version=True)
     return app
 

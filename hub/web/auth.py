@@ -82,3 +82,14 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def is_public(path: str) -> bool:
     return any(path == p or (p.endswith("/") and path.startswith(p)) for p in PUBLIC)
+
+
+SESSION = web.RequestKey("session", Session)
+
+
+def require(request: web.Request, *roles: str) -> Session:
+    """The request's session if its role is one of `roles`; 403 otherwise."""
+    session = request.get(SESSION)
+    if session is None or session.role not in roles:
+        raise web.HTTPForbidden(text='{"error": "not allowed"}', content_type="application/json")
+    return session
