@@ -89,7 +89,7 @@ SESSION = web.RequestKey("session", Session)
 
 def require(request: web.Request, *roles: str) -> Session:
     """The request's session if its role is one of `roles`; 403 otherwise."""
-    session = request.get(SESSION)
+    session: Session | None = request.get(SESSION)
     if session is None or session.role not in roles:
         raise web.HTTPForbidden(text='{"error": "not allowed"}', content_type="application/json")
     return session
