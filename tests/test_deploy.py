@@ -1,0 +1,58 @@
+"""The Raspberry Pi deployment files: a unit systemd accepts, udev rules for the sticks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+UNIT = ROOT / "deploy" / "rpi" / "obhut.service"
+RULES = ROOT / "deploy" / "rpi" / "99-obhut-zigbee.rules"
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze")
+def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
+    # The unit names the installed hub at /opt/obhut; here a stand-in executable takes its
+    # place, so that everything else in the unit is checked as it is.
+    hub = tmp_path / "obhut"
+    hub.write_text("#!/bin/sh\n")
+    hub.chmod(0o755)
+    unit = tmp_path / "obhut.service"
+    unit.write_text(UNIT.read_text().replace("/opt/obhut/venv/bin/obhut", str(hub)))
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_the_unit_is_ready_only_when_the_hub_says_so_and_is_hardened() -> None:
+    unit = UNIT.read_text()
+    for line in (
+        "Type=notify",
+        "WatchdogSec=60",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "ProtectHome=yes",
+        "PrivateTmp=yes",
+        "ReadWritePaths=/var/lib/obhut",
+        "DevicePolicy=closed",
+        "CapabilityBoundingSet=",
+    ):
+        assert f"\n{line}\n" in unit, line
+
+
+def test_every_coordinator_gets_a_stable_name_for_the_dialout_group() -> None:
+    rules = [r for r in RULES.read_text().splitlines() if r and not r.startswith("#")]
+    names = {r.split('SYMLINK+="')[1].split('"')[0] for r in rules}
+    assert names == {
+        "zigbee-sonoff-p",
+        "zigbee-sonoff-e",
+        "zigbee-conbee2",
+        "zigbee-conbee3",
+        "zigbee-skyconnect",
+        "zigbee-zbt1",
+    }
+    assert all('GROUP="dialout", MODE="0660"' in r for r in rules)
