@@ -222,7 +222,14 @@ async def _serve(
             gc.freeze()
             url = f"http://{config.web.host}:{config.web.port}/"
             log.info("ready in %.2f s: %s at %s", time.monotonic() - STARTED, config.home.name, url)
-            log.warning("access code for the web pages: %s", gate.access_code)
+            if gate.setup_code is not None:
+                log.warning(
+                    "no installer account yet: open %ssetup and enter the setup code %s",
+                    url,
+                    gate.setup_code,
+                )
+            else:
+                log.info("web pages at %s: sign in with your account", url)
             extra = loop.create_task(life(hub), name="demo") if life else None
             if extra is not None:
                 extra.add_done_callback(_report_failure)

@@ -56,9 +56,30 @@ class Running:
                 return m
         raise AssertionError(f"no line matching {pattern!r} in:\n{''.join(self.log)}")
 
+    def submit(self, port: int, page: str, action: str = "", **fields: str) -> tuple[int, str]:
+        """Fill in a form on `page` as a browser does: its hidden CSRF field goes back with it."""
+        status, html = self.get(port, page)
+        found = re.search(r'name="csrf" value="([^"]+)"', html)
+        assert status == 200 and found, html
+        data = urllib.parse.urlencode({"csrf": found.group(1), **fields}).encode()
+        url = f"http://127.0.0.1:{port}{action or page}"
+        try:
+            with self.opener.open(url, data=data, timeout=10) as resp:
+                return resp.status, resp.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
     def sign_in(self, port: int, code: str) -> None:
-        data = urllib.parse.urlencode({"code": code}).encode()
-        self.opener.open(f"http://127.0.0.1:{port}/login", data=data, timeout=10)
+        """Make the first installer account with the setup code, sign out, and sign in."""
+        password = "ein-langes-Passwort"
+        status, page = self.submit(
+            port, "/setup", code=code, username="ina", password=password, password2=password
+        )
+        assert status == 200 and 'action="/logout"' in page, page  # on the live page
+        status, page = self.submit(port, "/", action="/logout")
+        assert status == 200 and 'action="/login"' in page, page
+        status, page = self.submit(port, "/login", username="ina", password=password)
+        assert status == 200 and 'action="/logout"' in page, page
 
     def get(self, port: int, path: str) -> tuple[int, str]:
         try:
@@ -96,7 +117,7 @@ def test_run_serves_reloads_on_sighup_keeps_the_last_good_config_and_stops(
     path = write_config("rules:\n  - kind: panic\n" + web)
     hub = running("run", "-c", str(path))
     hub.wait_for(r"ready in \d+\.\d+ s")
-    code = hub.wait_for(r"access code for the web pages: (\S+)").group(1)
+    code = hub.wait_for(r"enter the setup code (\S+)").group(1)
     hub.sign_in(port, code)
     assert hub.get(port, "/")[0] == 200
 
@@ -146,7 +167,7 @@ def test_demo_serves_a_page_with_observations_arriving(
     port = free_port()
     demo = running("demo", "--port", str(port), "--data", str(tmp_path), "--speed", "20000")
     demo.wait_for("ready in")
-    code = demo.wait_for(r"access code for the web pages: (\S+)").group(1)
+    code = demo.wait_for(r"enter the setup code (\S+)").group(1)
     demo.sign_in(port, code)
     status, page = demo.get(port, "/")
     assert status == 200 and "Wohnung Erna Beispiel" in page

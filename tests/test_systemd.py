@@ -22,9 +22,7 @@ def notify_socket(tmp_path: Path) -> Iterator[socket.socket]:
     sock.close()
 
 
-def test_ready_reaches_systemd_with_a_status(
-    notify_socket: socket.socket, tmp_path: Path
-) -> None:
+def test_ready_reaches_systemd_with_a_status(notify_socket: socket.socket, tmp_path: Path) -> None:
     notifier = Notifier(str(tmp_path / "notify"))
     assert notifier.ready("Wohnung Müller: bereit")
     assert notify_socket.recv(4096).decode() == "READY=1\nSTATUS=Wohnung Müller: bereit"

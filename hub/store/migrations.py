@@ -127,6 +127,33 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 ON deliveries (channel, provider_id) WHERE provider_id IS NOT NULL""",
         ],
     ),
+    (
+        5,
+        [
+            # People who sign in with a password. role: resident, carer or installer. The hash
+            # is argon2id in its PHC string form (parameters and salt included).
+            """CREATE TABLE accounts (
+                id INTEGER PRIMARY KEY,
+                username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                role TEXT NOT NULL CHECK (role IN ('resident', 'carer', 'installer')),
+                password_hash TEXT NOT NULL,
+                created_ts INTEGER NOT NULL,  -- ms since epoch, UTC
+                created_by TEXT NOT NULL DEFAULT ''
+            )""",
+            # Paired tablets: only the SHA-256 of the device token is kept (the token is 256
+            # random bits, so a plain hash suffices); a revoked tablet keeps its row for the
+            # record.
+            """CREATE TABLE tablets (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL DEFAULT 'resident',
+                token_hash TEXT NOT NULL UNIQUE,
+                created_ts INTEGER NOT NULL,
+                created_by TEXT NOT NULL DEFAULT '',
+                revoked_ts INTEGER
+            )""",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -6,16 +6,33 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from aiohttp import web
 
 from hub.i18n import translator
 from hub.model import Finding, Observation
-from hub.web import resident
-from hub.web.auth import COOKIE, SESSION, SESSION_SECONDS, Gate, Handler, is_public
+from hub.web import accounts, openapi, resident
+from hub.web.auth import (
+    COOKIE,
+    CSRF_COOKIE,
+    CSRF_EXEMPT,
+    DEVICE_COOKIE,
+    RESIDENT_HOME,
+    ROLES,
+    SAFE_METHODS,
+    SESSION,
+    SESSION_SECONDS,
+    Gate,
+    Handler,
+    area_roles,
+    csrf_ok,
+    is_public,
+    require,
+)
 from integrations.base import InboundReply
 
 if TYPE_CHECKING:
@@ -52,28 +69,44 @@ TEMPLATES = web.AppKey("templates", Templates)
 HEARTBEAT_S = 15.0
 QUEUE = 500
 
+# No inline script or style anywhere: pages load /static/ files and read data-* attributes.
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
 _HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "Content-Security-Policy": _CSP,
     "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cache-Control": "no-store",
 }
+# Pages with a form that is sent before anyone has signed in (double-submitted CSRF cookie).
+_FORM_PAGES = ("/login", "/setup", "/pair")
 
 
-def build_app(hub: Hub, gate: Gate) -> web.Application:
+def build_app(hub: Hub, gate: Gate | None = None) -> web.Application:
     app = web.Application(middlewares=[_errors, _security], client_max_size=64 * 1024)
     app[HUB] = hub
-    app[GATE] = gate
+    app[GATE] = gate = gate or Gate()
     app[TEMPLATES] = Templates(HERE / "templates")
-    app.router.add_get("/login", login_page)
-    app.router.add_post("/login", login_submit)
-    app.router.add_post("/logout", logout)
+
+    async def start_gate(app: web.Application) -> None:
+        await gate.start(hub.store)
+
+    app.on_startup.append(start_gate)
+    accounts.setup(app)
     app.router.add_get("/health", health)
     app.router.add_get("/", live_page)
     app.router.add_get("/events", events)
     app.router.add_get("/api/state", api_state)
     app.router.add_get("/api/alerts", api_alerts)
-    app.router.add_post("/api/alerts/{alert_id:\\d+}/{verb:acknowledge|resolve|dismiss}", api_alert)
+    for verb in ("acknowledge", "resolve", "dismiss"):
+        app.router.add_post(f"/api/alerts/{{alert_id:\\d+}}/{verb}", api_alert)
+    openapi.setup(app)
     sms = hub.config.sms
     if sms is not None and sms.webhook_url:
         from integrations.sms_twilio.webhook import inbound_sms_handler
@@ -89,7 +122,7 @@ def build_app(hub: Hub, gate: Gate) -> web.Application:
 
 
 @contextlib.asynccontextmanager
-async def serve(hub: Hub, gate: Gate, host: str, port: int) -> AsyncIterator[web.AppRunner]:
+async def serve(hub: Hub, gate: Gate | None, host: str, port: int) -> AsyncIterator[web.AppRunner]:
     """Serve the UI until the block ends; a port in use is a clear error, not a trace."""
     runner = web.AppRunner(build_app(hub, gate), access_log=None, shutdown_timeout=2.0)
     await runner.setup()
@@ -114,6 +147,9 @@ def _lang(request: web.Request) -> str:
 
 def _render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     lang = _lang(request)
+    if "csrf" not in context:
+        session = request.get(SESSION)
+        context["csrf"] = session.csrf if session is not None else ""
     html = request.app[TEMPLATES].render(template, t=translator(lang), lang=lang, **context)
     return web.Response(text=html, content_type="text/html", status=status)
 
@@ -134,59 +170,75 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return _render(request, "message.html", status=500, key="oops")
 
 
+def _refuse(request: web.Request, status: type[web.HTTPException], error: str) -> NoReturn:
+    if request.path.startswith(("/api/", "/events")) or request.method not in SAFE_METHODS:
+        raise status(text=json.dumps({"error": error}), content_type="application/json")
+    raise status(
+        text=request.app[TEMPLATES].render(
+            "message.html", t=translator(_lang(request)), lang=_lang(request), key="forbidden"
+        ),
+        content_type="text/html",
+    )
+
+
 @web.middleware
 async def _security(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if not is_public(request.path):
-        session = request.app[GATE].session(request.cookies.get(COOKIE))
-        if session is None:
-            if request.path.startswith(("/api/", "/events")):
-                raise web.HTTPUnauthorized(
-                    text='{"error": "sign in first"}', content_type="application/json"
-                )
-            raise web.HTTPFound("/login")
-        request[SESSION] = session
-        if request.path != "/events":
-            request.app[HUB].store.audit(session.actor, "view", request.path)
-    response = await handler(request)
+    """Every answer, refusals and redirects included, carries the security headers."""
+    try:
+        response = await _guarded(request, handler)
+    except web.HTTPException as e:
+        e.headers.update(_HEADERS)
+        raise
     if not response.prepared:
         response.headers.update(_HEADERS)
     return response
 
 
+async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Who is asking (a session, else a paired tablet), may they, and is the request their own."""
+    gate = request.app[GATE]
+    session = gate.session(request.cookies.get(COOKIE)) or gate.tablet(
+        request.cookies.get(DEVICE_COOKIE)
+    )
+    if session is not None:
+        request[SESSION] = session
+    unsafe = request.method not in SAFE_METHODS
+    new_csrf = ""
+    if not is_public(request.path):
+        if session is None:
+            if request.path.startswith(("/api/", "/events")):
+                raise web.HTTPUnauthorized(
+                    text='{"error": "sign in first"}', content_type="application/json"
+                )
+            # A tablet whose pairing was revoked is asked to pair again, not for a password.
+            raise web.HTTPFound("/pair" if DEVICE_COOKIE in request.cookies else "/login")
+        allowed = area_roles(request.path)
+        if allowed is not None and session.role not in allowed:
+            request.app[HUB].store.audit(session.actor, "refused", request.path)
+            _refuse(request, web.HTTPForbidden, "not allowed")
+        if unsafe and not await csrf_ok(request, session.csrf):
+            request.app[HUB].store.audit(session.actor, "refused.csrf", request.path)
+            _refuse(request, web.HTTPForbidden, "missing or wrong CSRF token")
+        if request.path != "/events":
+            request.app[HUB].store.audit(session.actor, "view", request.path)
+    elif unsafe and request.path not in CSRF_EXEMPT:
+        # Before signing in: the form must send back the token of the cookie (double submit).
+        expected = session.csrf if session else request.cookies.get(CSRF_COOKIE)
+        if not await csrf_ok(request, expected):
+            _refuse(request, web.HTTPForbidden, "missing or wrong CSRF token")
+    elif session is None and request.path in _FORM_PAGES and not request.cookies.get(CSRF_COOKIE):
+        new_csrf = request[accounts.PRE_CSRF] = secrets.token_urlsafe(24)
+    response = await handler(request)
+    if not response.prepared:
+        if session is not None and request.cookies.get(CSRF_COOKIE) != session.csrf:
+            accounts.set_csrf_cookie(response, session.csrf, SESSION_SECONDS)
+        elif new_csrf:
+            accounts.set_csrf_cookie(response, new_csrf, SESSION_SECONDS)
+    return response
+
+
 async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
-
-
-async def login_page(request: web.Request) -> web.Response:
-    return _render(request, "login.html", error=None)
-
-
-async def login_submit(request: web.Request) -> web.Response:
-    gate = request.app[GATE]
-    store = request.app[HUB].store
-    if gate.throttled():
-        return _render(request, "login.html", status=429, error="too_many")
-    form = await request.post()
-    code = form.get("code")
-    session = gate.try_code(code if isinstance(code, str) else "")
-    peer = request.remote or "?"
-    if session is None:
-        store.audit(f"anonymous@{peer}", "login.failed", "/login")
-        return _render(request, "login.html", status=401, error="wrong_code")
-    store.audit(session.actor, "login", "/login", f"from {peer}")
-    response = web.HTTPFound("/")
-    response.set_cookie(
-        COOKIE, session.token, max_age=SESSION_SECONDS, httponly=True, samesite="Strict", path="/"
-    )
-    raise response
-
-
-async def logout(request: web.Request) -> web.Response:
-    token = request.cookies.get(COOKIE)
-    request.app[GATE].end(token)
-    response = web.HTTPFound("/login")
-    response.del_cookie(COOKIE, path="/")
-    raise response
 
 
 def _observation(hub: Hub, obs: Observation) -> dict[str, Any]:
@@ -212,6 +264,9 @@ def _finding(hub: Hub, finding: Finding) -> dict[str, Any]:
 
 
 async def live_page(request: web.Request) -> web.Response:
+    session = require(request, *ROLES)
+    if session.role == "resident":
+        raise web.HTTPFound(RESIDENT_HOME)
     hub = request.app[HUB]
     state = sorted(hub.state.values(), key=lambda o: o.entity)
     return _render(
@@ -226,6 +281,7 @@ async def live_page(request: web.Request) -> web.Response:
 
 
 async def api_state(request: web.Request) -> web.Response:
+    require(request, "carer", "installer")
     hub = request.app[HUB]
     return web.json_response(
         {
@@ -248,16 +304,24 @@ def _alert(alert: Any) -> dict[str, Any]:
 
 
 async def api_alerts(request: web.Request) -> web.Response:
+    require(request, *ROLES)  # the tablet shows pre-alerts
     hub = request.app[HUB]
     return web.json_response({"alerts": [_alert(a) for a in await hub.alerts.open_alerts()]})
+
+
+_VERB_ROLES = {
+    "acknowledge": ("carer", "installer"),
+    "resolve": ("carer", "installer"),
+    "dismiss": ("resident", "installer"),
+}
 
 
 async def api_alert(request: web.Request) -> web.Response:
     """A carer acknowledges or resolves an alert; the tablet dismisses a pre-alert."""
     hub = request.app[HUB]
-    session = request[SESSION]
+    verb = request.path.rsplit("/", 1)[1]
+    session = require(request, *(_VERB_ROLES[verb]))
     alert_id = int(request.match_info["alert_id"])
-    verb = request.match_info["verb"]
     by = f"web:{session.actor}"
     if verb == "acknowledge":
         changed = await hub.alerts.acknowledge(alert_id, by, "web")
@@ -277,6 +341,7 @@ async def api_alert(request: web.Request) -> web.Response:
 
 async def events(request: web.Request) -> web.StreamResponse:
     """Server-sent events: each observation and finding as it happens, plus a heartbeat."""
+    require(request, *ROLES)
     hub = request.app[HUB]
     queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(maxsize=QUEUE)
 

@@ -4,43 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from aiohttp import ClientSession
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from hub.app import Hub
 from hub.clock import SimulatedClock
 from hub.config import load_config
 from hub.model import Observation
-from hub.web.app import build_app
 from hub.web.auth import MAX_FAILURES, Gate
 
-CODE = "ABCD-EFGH"
-NOW = datetime(2026, 5, 4, 7, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def hub(write_config: Callable[[str], Path]) -> AsyncIterator[Hub]:
-    path = write_config("rules:\n  - kind: panic\n")
-    clock = SimulatedClock(NOW)
-    async with Hub.running(load_config(path), path, clock) as hub:
-        yield hub
-
-
-@pytest.fixture
-async def client(hub: Hub) -> AsyncIterator[TestClient[object, object]]:
-    server = TestServer(build_app(hub, Gate(CODE)), host="127.0.0.1")
-    async with TestClient(server) as client:
-        yield client
-
-
-async def sign_in(client: TestClient[object, object], code: str = CODE) -> int:
-    resp = await client.post("/login", data={"code": code}, allow_redirects=False)
-    return resp.status
+from .conftest import NOW
+from .signin import PASSWORD, as_installer, csrf, login, post
 
 
 async def test_every_page_but_login_needs_a_session(client: TestClient[object, object]) -> None:
@@ -48,14 +25,14 @@ async def test_every_page_but_login_needs_a_session(client: TestClient[object, o
     assert resp.status == 302 and resp.headers["Location"] == "/login"
     assert (await client.get("/api/state")).status == 401
     assert (await client.get("/events")).status == 401
-    login = await client.get("/login")
-    assert login.status == 200 and "Zugangscode" in await login.text()
+    setup = await client.get("/setup")
+    assert setup.status == 200 and "Einrichtungscode" in await setup.text()
 
 
 async def test_sign_in_shows_the_home_and_is_audited(
     client: TestClient[object, object], hub: Hub
 ) -> None:
-    assert await sign_in(client, "abcd efgh") == 302  # typed loosely, as people do
+    await as_installer(client)
     hub.ingest(Observation(NOW, "motion.bad", True))
     page = await client.get("/")
     html = await page.text()
@@ -64,17 +41,19 @@ async def test_sign_in_shows_the_home_and_is_audited(
     assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
     await hub.store.flush()
     actions = [(e.action, e.target) for e in await hub.store.audit_entries()]
-    assert ("view", "/") in actions and ("login", "/login") in actions
+    assert ("view", "/") in actions and ("login", "/setup") in actions
 
 
-async def test_wrong_codes_are_refused_then_throttled(
+async def test_wrong_passwords_are_refused_then_throttled(
     client: TestClient[object, object], hub: Hub
 ) -> None:
+    await as_installer(client)
+    await client.post("/logout", data={"csrf": csrf(client)})
     for _ in range(MAX_FAILURES):
-        resp = await client.post("/login", data={"code": "WXYZ-2345"})
+        resp = await login(client, "ina", "falsches-Passwort")
         assert resp.status == 401
-        assert "Dieser Code stimmt nicht" in await resp.text()
-    assert await sign_in(client) == 429  # even the right code waits now
+        assert "Benutzername oder Passwort stimmt nicht" in await resp.text()
+    assert (await login(client, "ina", PASSWORD)).status == 429  # even the right one waits now
     await hub.store.flush()
     failed = [e for e in await hub.store.audit_entries() if e.action == "login.failed"]
     assert len(failed) == MAX_FAILURES
@@ -83,7 +62,7 @@ async def test_wrong_codes_are_refused_then_throttled(
 async def test_observations_arrive_live_on_the_event_stream(
     client: TestClient[object, object], hub: Hub
 ) -> None:
-    await sign_in(client)
+    await as_installer(client)
     resp = await client.get("/events")
     assert resp.headers["Content-Type"].startswith("text/event-stream")
 
@@ -109,13 +88,13 @@ async def test_observations_arrive_live_on_the_event_stream(
 async def test_garbage_gets_calm_answers_and_the_hub_keeps_serving(
     client: TestClient[object, object],
 ) -> None:
-    await sign_in(client)
+    await as_installer(client)
     missing = await client.get("/does/not/exist")
     assert missing.status == 404 and "Diese Seite gibt es nicht" in await missing.text()
-    huge = await client.post("/login", data={"code": "x" * 200_000})
+    huge = await client.post("/login", data={"csrf": csrf(client), "username": "x" * 200_000})
     assert huge.status == 413
     raw = await client.post("/login", data=b"\xff\xfe\x00garbage", headers={"Content-Type": "x/y"})
-    assert raw.status in (401, 400)
+    assert raw.status == 403  # no CSRF token in that
     for resp in (missing, huge, raw):
         assert "Traceback" not in await resp.text()
     assert (await client.get("/api/state")).status == 200
@@ -136,7 +115,7 @@ async def test_the_server_answers_on_loopback(hub: Hub) -> None:
 
     port = free_port()
     async with (
-        serve(hub, Gate(CODE), "127.0.0.1", port),
+        serve(hub, Gate(), "127.0.0.1", port),
         ClientSession() as s,
         s.get(f"http://127.0.0.1:{port}/health") as resp,
     ):
@@ -146,7 +125,7 @@ async def test_the_server_answers_on_loopback(hub: Hub) -> None:
 async def test_a_carer_acknowledges_and_resolves_an_alert_on_the_web(
     client: TestClient[object, object], hub: Hub
 ) -> None:
-    await sign_in(client)
+    await as_installer(client)
     hub.ingest(Observation(NOW, "sos_button.bad", True))
     await hub.alerts.stop()  # the finding has become an alert in the store
 
@@ -158,13 +137,13 @@ async def test_a_carer_acknowledges_and_resolves_an_alert_on_the_web(
     alerts = await open_alerts()
     assert [(a["rule"], a["severity"]) for a in alerts] == [("panic", "emergency")]
     alert_id = alerts[0]["id"]
-    resp = await client.post(f"/api/alerts/{alert_id}/acknowledge")
+    resp = await post(client, f"/api/alerts/{alert_id}/acknowledge")
     assert resp.status == 200
-    assert (await resp.json())["alert"]["acknowledged_by"].startswith("web:installer")
-    assert (await client.post(f"/api/alerts/{alert_id}/resolve")).status == 200
+    assert (await resp.json())["alert"]["acknowledged_by"] == "web:installer:ina"
+    assert (await post(client, f"/api/alerts/{alert_id}/resolve")).status == 200
     assert await open_alerts() == []
-    assert (await client.post(f"/api/alerts/{alert_id}/resolve")).status == 409
-    assert (await client.post("/api/alerts/999/acknowledge")).status == 409
+    assert (await post(client, f"/api/alerts/{alert_id}/resolve")).status == 409
+    assert (await post(client, "/api/alerts/999/acknowledge")).status == 409
     await hub.store.flush()
     actions = [e.action for e in await hub.store.audit_entries()]
     assert "alert.acknowledge" in actions and "alert.resolve" in actions
