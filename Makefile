@@ -15,6 +15,7 @@ demo: $(STAMP)
 	$(VENV)/bin/obhut demo
 
 test: $(STAMP) lint
+	@sh scripts/ensure-browser
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -199,6 +199,7 @@ async def _serve(
     from hub.app import Hub
     from hub.clock import SystemClock
     from hub.control import serve_control
+    from hub.systemd import Notifier, pet_watchdog, watchdog_interval
     from hub.web.app import WebError, serve
     from hub.web.auth import Gate
 
@@ -233,8 +234,15 @@ async def _serve(
             extra = loop.create_task(life(hub), name="demo") if life else None
             if extra is not None:
                 extra.add_done_callback(_report_failure)
+            systemd = Notifier()
+            systemd.ready(f"{config.home.name}: ready at {url}")
+            every = watchdog_interval()
+            pets = loop.create_task(pet_watchdog(systemd, every)) if every else None
             await stop.wait()
             log.info("stopping")
+            systemd.stopping()
+            if pets is not None:
+                pets.cancel()
             if extra is not None:
                 extra.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

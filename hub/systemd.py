@@ -24,6 +24,7 @@ class Notifier:
         if address and address.startswith("@"):  # an abstract socket
             address = "\0" + address[1:]
         self.address = address or None
+        self._complained = False
 
     @property
     def enabled(self) -> bool:
@@ -37,7 +38,9 @@ class Notifier:
             with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
                 sock.sendto(message, self.address)
         except OSError as e:
-            log.warning("could not notify systemd: %s", e)
+            if not self._complained:  # said once: the watchdog would repeat it every few s
+                log.warning("could not notify systemd: %s", e)
+                self._complained = True
             return False
         return True
 

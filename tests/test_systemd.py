@@ -58,3 +58,41 @@ async def test_the_event_loop_pets_the_watchdog_until_it_stops(
 
 def test_an_abstract_socket_address_is_understood() -> None:
     assert Notifier("@obhut/notify").address == "\0obhut/notify"
+
+
+def test_obhut_run_tells_systemd_it_is_ready_and_pets_the_watchdog(
+    notify_socket: socket.socket, tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import BASE_CONFIG, free_port
+
+    config = tmp_path / "obhut.yaml"
+    config.write_text(
+        BASE_CONFIG
+        + f"web: {{host: 127.0.0.1, port: {free_port()}}}\nstorage: {{data_dir: {tmp_path}}}\n"
+    )
+    env = {
+        **os.environ,
+        "NOTIFY_SOCKET": str(tmp_path / "notify"),
+        "WATCHDOG_USEC": "200000",  # 0.2 s: pets every 0.1 s
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "run", "-c", str(config)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        messages = [notify_socket.recv(4096).decode() for _ in range(3)]
+        assert messages[0].startswith("READY=1\nSTATUS=Wohnung Test: ready at http://127.0.0.1:")
+        assert messages[1:] == ["WATCHDOG=1", "WATCHDOG=1"]
+        proc.send_signal(signal.SIGTERM)
+        while notify_socket.recv(4096).decode() != "STOPPING=1":  # pets may come first
+            pass
+        assert proc.wait(timeout=10) == 0
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
