@@ -172,6 +172,16 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
+def register(words: dict[str, dict[str, str]]) -> None:
+    """Add a page's own words (language → key → text); a key may be given only once."""
+    for language, entries in words.items():
+        catalog = CATALOG.setdefault(language, {})
+        clash = set(entries) & set(catalog)
+        if clash:
+            raise ValueError(f"words defined twice: {', '.join(sorted(clash))}")
+        catalog.update(entries)
+
+
 def translator(language: str) -> Callable[[str], str]:
     words = CATALOG.get(language, CATALOG["de"])
     return lambda key: words.get(key, CATALOG["en"].get(key, key))

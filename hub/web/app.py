@@ -117,6 +117,8 @@ def build_app(hub: Hub, gate: Gate | None = None) -> web.Application:
         handler = inbound_sms_handler(sms.auth_token.value, sms.webhook_url, on_reply)
         app.router.add_post("/twilio/sms", handler)
     resident.setup(app)
+    carer.setup(app)
+    installer.setup(app)
     app.router.add_static("/static/", HERE / "static", append_version=True)
     return app
 

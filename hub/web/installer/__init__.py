@@ -1,0 +1,9 @@
+"""The installer's pages."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+
+def setup(app: web.Application) -> None:
+    """Add the installer pages' routes to `app`."""
