@@ -15,7 +15,7 @@ from aiohttp import web
 
 from hub.i18n import translator
 from hub.model import Finding, Observation
-from hub.web import accounts, openapi, resident
+from hub.web import accounts, carer, installer, openapi, resident
 from hub.web.auth import (
     COOKIE,
     CSRF_COOKIE,
