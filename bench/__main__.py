@@ -15,6 +15,7 @@ SUITES = (
     "bench.quirks_bench",
     "bench.zigbee_bench",
     "bench.alerts_bench",
+    "bench.tablet_bench",
 )
 
 
