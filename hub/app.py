@@ -39,6 +39,7 @@ def room_names(config: Config) -> dict[str, str]:
 
 RETENTION_AT = clock_time(3, 30)  # a quiet hour for the nightly clean-up
 ZIGBEE_BACKUP_AT = clock_time(3, 15)
+BACKUP_AT = clock_time(3, 20)  # after the Zigbee network's, so the archive holds it
 # After a restart, SMS replies this old are still read: an "OK 42" sent while the hub was
 # starting up is not lost; acknowledging twice does nothing.
 REPLIES_LOOK_BACK = timedelta(hours=1)
@@ -109,6 +110,9 @@ class Hub:
         )
         await self.scheduler.start()
         self.scheduler.every("hub:retention", Calendar(RETENTION_AT), "retention")
+        if self.config_path is not None:
+            self.scheduler.on("backup", self._on_backup)
+            self.scheduler.every("hub:backup", Calendar(BACKUP_AT), "backup")
         self.bus.subscribe(Observation, self._on_observation)
         self.bus.subscribe(Finding, self._on_finding)
         self.engine = Engine(
@@ -249,6 +253,19 @@ class Hub:
             self.zigbee.zigbee, self.config.storage.data_dir, self.clock.now()
         )
         log.info("Zigbee network backed up to %s", path)
+
+    def _on_backup(self, deadline: Deadline) -> None:
+        self._spawn(self._backup(), "backup")
+
+    async def _backup(self) -> None:
+        from hub.backup import create_backup
+
+        assert self.config_path is not None
+        await self.store.flush()
+        path = await asyncio.to_thread(
+            create_backup, self.config_path, self.config, self.clock.now()
+        )
+        log.info("nightly backup written to %s", path)
 
     def _on_retention(self, deadline: Deadline) -> None:
         keep = self.config.storage.retention.observations.days

@@ -66,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_zigbee.add_commands(sub)
 
+    backup = sub.add_parser("backup", help="back up history, Zigbee network and configuration")
+    backup.add_argument("-c", "--config", type=Path, required=True, metavar="FILE")
+    backup.set_defaults(func=_cmd_backup)
+    restore = sub.add_parser("restore", help="put a backup onto this machine")
+    restore.add_argument("archive", type=Path, metavar="BACKUP.tar.gz")
+    restore.add_argument("--config-dir", type=Path, required=True, metavar="DIR")
+    restore.add_argument("--data-dir", type=Path, required=True, metavar="DIR")
+    restore.add_argument("--force", action="store_true", help="overwrite existing files")
+    restore.set_defaults(func=_cmd_restore)
+
     cli_activity.add_commands(sub)
 
     replay = sub.add_parser(
@@ -250,6 +260,29 @@ async def _serve(
     except WebError as e:
         log.error("%s", e)
         return 1
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from hub.backup import create_backup
+
+    config = _load(args.config)
+    if config is None:
+        return 1
+    print(create_backup(args.config, config, datetime.now().astimezone()))
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from hub.backup import BackupError, restore_backup
+
+    try:
+        written = restore_backup(args.archive, args.config_dir, args.data_dir, force=args.force)
+    except BackupError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    config = args.config_dir / "obhut.yaml"
+    print(f"restored {len(written)} files; start the hub with: obhut run -c {config}")
     return 0
 
 
