@@ -31,7 +31,8 @@ def write_home(folder: Path) -> Path:
     (folder / "secrets.yaml").write_text("mail_password: geheim-123\n")
     text = BASE_CONFIG.replace(f"devices:\n{devices}", "devices: !include devices.yaml\n")
     text += "rules:\n  - {kind: inactivity, id: tag, duration: 3h}\n  - {kind: panic}\n"
-    text += "email: {host: mail.example.org, sender: obhut@example.org, password: !secret mail_password}\n"
+    text += "email: {host: mail.example.org, sender: obhut@example.org,"
+    text += " password: !secret mail_password}\n"
     text += "storage: {data_dir: data}\n"
     path = folder / "obhut.yaml"
     path.write_text(text)
