@@ -16,6 +16,7 @@ demo: $(STAMP)
 
 test: $(STAMP) lint
 	@sh scripts/ensure-browser
+	@sh scripts/ensure-tools
 	$(PY) -m pytest
 
 lint: $(STAMP)

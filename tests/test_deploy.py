@@ -56,3 +56,44 @@ def test_every_coordinator_gets_a_stable_name_for_the_dialout_group() -> None:
         "zigbee-zbt1",
     }
     assert all('GROUP="dialout", MODE="0660"' in r for r in rules)
+
+
+SCRIPTS = [
+    ROOT / "deploy" / "rpi" / "install.sh",
+    ROOT / "scripts" / "find-python",
+    ROOT / "scripts" / "ensure-venv",
+    ROOT / "scripts" / "ensure-browser",
+    ROOT / "scripts" / "ensure-tools",
+]
+
+
+def test_shellcheck_is_clean_on_every_script() -> None:
+    shellcheck = shutil.which("shellcheck")
+    assert shellcheck, "shellcheck is missing: make test installs it (scripts/ensure-tools)"
+    result = subprocess.run(
+        [shellcheck, *map(str, SCRIPTS)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_the_example_configuration_checks_out() -> None:
+    from hub.config import load_config
+
+    config = load_config(ROOT / "deploy" / "rpi" / "obhut.example.yaml")
+    assert config.zigbee is not None and config.web.host == "0.0.0.0"  # noqa: S104
+
+
+def test_install_refuses_without_root_and_knows_its_options(tmp_path: Path) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        result = subprocess.run(
+            ["sh", str(SCRIPTS[0]), "--bogus"], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 1
+        assert "unknown option --bogus" in result.stderr
+    else:
+        result = subprocess.run(
+            ["sh", str(SCRIPTS[0])], capture_output=True, text=True, check=False
+        )
+        assert "run as root" in result.stderr

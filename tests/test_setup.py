@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIND = ROOT / "scripts" / "find-python"
-TOOLS = ("sh", "ls", "sort", "cat", "dirname")
+TOOLS = ("sh", "find", "basename", "sort", "cat", "dirname")
 
 SHIM = """#!/bin/sh
 echo "pyenv: $(basename "$0"): command not found" >&2
