@@ -290,6 +290,7 @@ class Hub:
             if getattr(config, section) != getattr(self.config, section):
                 log.warning("'%s' changed: this takes effect after a restart", section)
         self.config = config
+        self.alerts.config = config  # new contacts and policies reach alerting at once
         self.config_problems = []
         self.entities = EntityRegistry.from_config(config)
         self.engine.load(

@@ -1,0 +1,244 @@
+"""Charts as data for SVG templates: coordinates computed here, drawn by the templates."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hub.model import Observation
+
+WIDTH, HEIGHT = 720.0, 220.0
+LEFT, RIGHT, TOP, BOTTOM = 48.0, 12.0, 12.0, 30.0
+# Plausible readings; anything else (a 0 when nobody is in bed, a glitch) is a gap.
+VALID = {"heart_rate": (20.0, 250.0), "respiratory_rate": (3.0, 70.0)}
+# The y axis shows at least this range, so a calm night does not look like a storm.
+SPAN = {"heart_rate": (40.0, 120.0), "respiratory_rate": (5.0, 30.0)}
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: float
+    label: str
+
+
+@dataclass
+class LineChart:
+    """A line chart: runs of two or more points as polylines, lone points as dots."""
+
+    width: float = WIDTH
+    height: float = HEIGHT
+    lines: list[str] = field(default_factory=list)
+    dots: list[tuple[float, float]] = field(default_factory=list)
+    x_ticks: list[Tick] = field(default_factory=list)
+    y_ticks: list[Tick] = field(default_factory=list)
+    points: int = 0
+    low: float | None = None
+    high: float | None = None
+    latest: float | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.points == 0
+
+    @property
+    def plot(self) -> tuple[float, float, float, float]:
+        """The plotting area: left, top, right, bottom."""
+        return LEFT, TOP, self.width - RIGHT, self.height - BOTTOM
+
+
+def valid(capability: str, value: object) -> float | None:
+    """The reading as a number, or None if it is no plausible vital sign."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    lo, hi = VALID.get(capability, (0.0, math.inf))
+    if not math.isfinite(number) or number <= 0 or not lo <= number <= hi:
+        return None
+    return number
+
+
+def series(observations: Iterable[Observation]) -> list[tuple[datetime, float | None]]:
+    """Each observation as (time, value or None for a gap)."""
+    return [(o.ts, valid(o.capability.value, o.value)) for o in observations]
+
+
+def hourly(points: Sequence[tuple[datetime, float | None]]) -> list[tuple[datetime, float | None]]:
+    """Valid readings averaged per hour, placed at the half hour; invalid ones dropped."""
+    buckets: dict[datetime, list[float]] = {}
+    for ts, value in points:
+        if value is None:
+            continue
+        hour = ts.replace(minute=0, second=0, microsecond=0)
+        buckets.setdefault(hour, []).append(value)
+    return [
+        (hour + timedelta(minutes=30), sum(vs) / len(vs)) for hour, vs in sorted(buckets.items())
+    ]
+
+
+def line_chart(
+    points: Sequence[tuple[datetime, float | None]],
+    start: datetime,
+    end: datetime,
+    capability: str,
+    tz: ZoneInfo,
+    *,
+    max_gap: timedelta,
+    x_ticks: Sequence[datetime],
+    x_format: str,
+) -> LineChart:
+    """Points in time order; None and gaps longer than `max_gap` break the line."""
+    chart = LineChart()
+    left, top, right, bottom = chart.plot
+    values = [v for ts, v in points if v is not None and start <= ts <= end]
+    lo, hi = SPAN.get(capability, (0.0, 1.0))
+    if values:
+        lo, hi = (
+            min(lo, math.floor(min(values) / 10) * 10),
+            max(hi, math.ceil(max(values) / 10) * 10),
+        )
+        chart.low, chart.high = min(values), max(values)
+    span_s = (end - start).total_seconds() or 1.0
+
+    def x(ts: datetime) -> float:
+        return round(left + (ts - start).total_seconds() / span_s * (right - left), 1)
+
+    def y(value: float) -> float:
+        return round(bottom - (value - lo) / (hi - lo) * (bottom - top), 1)
+
+    runs: list[list[tuple[float, float]]] = []
+    run: list[tuple[float, float]] = []
+    last: datetime | None = None
+    for ts, value in points:
+        if not start <= ts <= end:
+            continue
+        if value is None or (last is not None and ts - last > max_gap):
+            if run:
+                runs.append(run)
+            run = []
+        if value is not None:
+            run.append((x(ts), y(value)))
+            last = ts
+            chart.latest = value
+    if run:
+        runs.append(run)
+    for r in runs:
+        if len(r) == 1:
+            chart.dots.append(r[0])
+        else:
+            chart.lines.append(" ".join(f"{px},{py}" for px, py in r))
+        chart.points += len(r)
+    step = _step(hi - lo)
+    value = math.ceil(lo / step) * step
+    while value <= hi:
+        chart.y_ticks.append(Tick(y(value), f"{value:g}"))
+        value += step
+    chart.x_ticks = [Tick(x(ts), ts.astimezone(tz).strftime(x_format)) for ts in x_ticks]
+    return chart
+
+
+def _step(span: float) -> float:
+    for step in (5.0, 10.0, 20.0, 50.0):
+        if span / step <= 6:
+            return step
+    return 100.0
+
+
+@dataclass
+class Lane:
+    """One room's row in the day's timeline."""
+
+    room: str
+    y: float
+    marks: list[tuple[float, float, str]] = field(default_factory=list)  # x, width, kind
+    counts: dict[str, int] = field(default_factory=dict)
+    first: str = ""
+    last: str = ""
+
+
+@dataclass
+class Timeline:
+    width: float
+    height: float
+    lanes: list[Lane]
+    x_ticks: list[Tick]
+    lane_height: float
+    left: float
+    right: float
+    now_x: float | None
+
+
+LANE_H = 34.0
+TIMELINE_LEFT = 130.0
+
+
+def timeline(
+    observations: Iterable[Observation],
+    rooms: dict[str, str],
+    room_of: dict[str, str],
+    start: datetime,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Timeline:
+    """Marks per room over one local day: a tick for motion or a door, a bar for presence."""
+    end = start + timedelta(days=1)
+    left, right = TIMELINE_LEFT, WIDTH - RIGHT - 18  # room for the "24:00" label
+    span_s = (end - start).total_seconds()
+
+    def x(ts: datetime) -> float:
+        return round(left + (ts - start).total_seconds() / span_s * (right - left), 1)
+
+    lanes: dict[str, Lane] = {}
+    since: dict[str, datetime] = {}  # presence that began and has not ended yet
+    times: dict[str, list[datetime]] = {}
+
+    def lane(room: str) -> Lane:
+        if room not in lanes:
+            lanes[room] = Lane(rooms.get(room, room), 0.0)
+        return lanes[room]
+
+    for obs in observations:
+        kind = obs.capability.value
+        room = room_of.get(obs.entity)
+        if room is None or kind not in ("motion", "presence", "contact", "bed_occupancy"):
+            continue
+        current = lane(room)
+        if kind in ("presence", "bed_occupancy"):
+            if obs.value is True and obs.entity not in since:
+                since[obs.entity] = obs.ts
+            elif obs.value is False and obs.entity in since:
+                began = since.pop(obs.entity)
+                current.marks.append((x(began), max(2.0, x(obs.ts) - x(began)), kind))
+            else:
+                continue
+        elif obs.value is True:
+            current.marks.append((x(obs.ts), 2.0, kind))
+        else:
+            continue
+        if obs.value is True:
+            current.counts[kind] = current.counts.get(kind, 0) + 1
+            times.setdefault(room, []).append(obs.ts)
+    for entity, began in since.items():
+        room = room_of[entity]
+        kind = entity.partition(".")[0]
+        lane(room).marks.append((x(began), max(2.0, x(min(now, end)) - x(began)), kind))
+    ordered = [lanes[r] for r in rooms if r in lanes] + [lanes[r] for r in lanes if r not in rooms]
+    for i, current in enumerate(ordered):
+        current.y = TOP + i * LANE_H
+        seen = sorted(times.get(next(r for r, v in lanes.items() if v is current), []))
+        if seen:
+            current.first = seen[0].astimezone(tz).strftime("%H:%M")
+            current.last = seen[-1].astimezone(tz).strftime("%H:%M")
+    hours = [start + timedelta(hours=h) for h in range(0, 25, 3)]
+    return Timeline(
+        WIDTH,
+        TOP + max(1, len(ordered)) * LANE_H + BOTTOM,
+        ordered,
+        [Tick(x(h), h.astimezone(tz).strftime("%H:%M") if h < end else "24:00") for h in hours],
+        LANE_H,
+        left,
+        right,
+        x(now) if start <= now <= end else None,
+    )
