@@ -261,19 +261,24 @@ def _opt_out(lc: Lifecycle, contact_id: str) -> Alert | None:
     return lc.raise_system(subject, {**why, "fallback": fallback}, Severity.WARNING)
 
 
-def _test(lc: Lifecycle, contact_id: str) -> int:
-    contact = lc.config.contacts[contact_id]
-    alert = lc.tx.insert(
-        rule=TEST_RULE,
+def _note(lc: Lifecycle, contact_id: str, rule: str, kind: str, summary: str) -> Alert:
+    """A message that is no alarm (a test, the daily OK): recorded as an alert already done."""
+    return lc.tx.insert(
+        rule=rule,
         subject=contact_id,
-        kind="test",
+        kind=kind,
         severity=Severity.INFO,
         state=AlertState.RESOLVED,
         opened=lc.now,
-        summary=f"test message to {contact.name}",
+        summary=summary,
         data={"system": True},
         resolved=lc.now,
     )
+
+
+def _test(lc: Lifecycle, contact_id: str) -> int:
+    contact = lc.config.contacts[contact_id]
+    alert = _note(lc, contact_id, TEST_RULE, "test", f"test message to {contact.name}")
     for channel in sorted(lc.channels):
         if address(contact, channel) is not None and channel != "console":
             lc.tell(alert, contact_id, channel, MessageKind.TEST, due=lc.now)
@@ -285,18 +290,8 @@ DAILY_OK_RULE = "system.daily_ok"
 
 def _daily_ok(lc: Lifecycle, contact_id: str) -> int:
     contact = lc.config.contacts[contact_id]
-    alert = lc.tx.insert(
-        rule=DAILY_OK_RULE,
-        subject=contact_id,
-        kind="daily_ok",
-        severity=Severity.INFO,
-        state=AlertState.RESOLVED,
-        opened=lc.now,
-        summary=f"daily OK to {contact.name}",
-        data={"system": True},
-        resolved=lc.now,
-    )
-    for channel in ("sms", "email", "console"):
+    alert = _note(lc, contact_id, DAILY_OK_RULE, "daily_ok", f"daily OK to {contact.name}")
+    for channel in ("sms", "email", "console"):  # the first way that reaches them
         if channel in lc.channels and address(contact, channel) is not None:
             lc.tell(alert, contact_id, channel, MessageKind.DAILY_OK, due=lc.now)
             break
