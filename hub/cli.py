@@ -244,6 +244,14 @@ async def _serve(
             extra = loop.create_task(life(hub), name="demo") if life else None
             if extra is not None:
                 extra.add_done_callback(_report_failure)
+            announced = contextlib.AsyncExitStack()
+            if config.web.mdns:
+                from hub.mdns import announce
+
+                try:
+                    await announced.enter_async_context(announce(config.web.host, config.web.port))
+                except OSError as e:
+                    log.warning("could not announce obhut.local: %s", e)
             systemd = Notifier()
             systemd.ready(f"{config.home.name}: ready at {url}")
             every = watchdog_interval()
@@ -251,6 +259,7 @@ async def _serve(
             await stop.wait()
             log.info("stopping")
             systemd.stopping()
+            await announced.aclose()
             if pets is not None:
                 pets.cancel()
             if extra is not None:

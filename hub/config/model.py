@@ -221,6 +221,8 @@ class Email(Strict):
 class Web(Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, gt=0, lt=65536)
+    # Announce the hub as obhut.local on the home network (mDNS), for the tablet and laptops.
+    mdns: Bool = False
 
 
 class Watchdog(Strict):

@@ -21,6 +21,7 @@ from aiohttp import web
 from hub.config.model import DeviceRole
 from hub.web import openapi
 from hub.web.auth import require
+from hub.web.installer import dryrun
 from hub.web.installer import words as _words  # noqa: F401  (registers the words)
 from hub.web.installer.configfile import Check, add_device, check_text, remove_device, write_checked
 
@@ -62,6 +63,7 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/installer/config", config_post)
     app.router.add_get("/installer/system", system_page)
     app.router.add_post("/installer/system/test", send_test)
+    dryrun.setup(app)
     app.router.add_post("/api/zigbee/permit", api_permit)
     app.router.add_get("/api/installer/devices", api_devices)
     mine = (ROLE,)

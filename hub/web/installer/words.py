@@ -64,6 +64,18 @@ WORDS = {
         "inst_test_sent": "Die Testnachricht an {name} ist unterwegs.",
         "inst_no_contacts": "Noch keine Kontakte.",
         "inst_size": "Größe",
+        "inst_dryrun": "Probelauf",
+        "inst_dryrun_help": "Die Regeln dieser Konfiguration über den gespeicherten Verlauf: "
+        "nur lesen, es wird nichts geschrieben und niemand benachrichtigt.",
+        "inst_dryrun_days": "Die letzten Tage (1–90)",
+        "inst_dryrun_run": "Probelauf starten",
+        "inst_dryrun_invalid": "Bitte eine Zahl von 1 bis {max} eingeben.",
+        "inst_dryrun_result": "Ergebnis",
+        "inst_dryrun_counts": "{events} Beobachtungen, {findings} Befunde, {actions} Aktionen.",
+        "inst_dryrun_rule": "Regel",
+        "inst_dryrun_severity": "Stufe",
+        "inst_dryrun_explanation": "Erklärung",
+        "inst_dryrun_none": "Keine Befunde in diesem Zeitraum.",
     },
     "en": {
         "inst_title": "Installation",
@@ -124,6 +136,18 @@ WORDS = {
         "inst_test_sent": "The test message to {name} is on its way.",
         "inst_no_contacts": "No contacts yet.",
         "inst_size": "Size",
+        "inst_dryrun": "Dry run",
+        "inst_dryrun_help": "This configuration's rules over the stored history: read only, "
+        "nothing is written and nobody is notified.",
+        "inst_dryrun_days": "The last days (1–90)",
+        "inst_dryrun_run": "Start dry run",
+        "inst_dryrun_invalid": "Please enter a number from 1 to {max}.",
+        "inst_dryrun_result": "Result",
+        "inst_dryrun_counts": "{events} observations, {findings} findings, {actions} actions.",
+        "inst_dryrun_rule": "Rule",
+        "inst_dryrun_severity": "Severity",
+        "inst_dryrun_explanation": "Explanation",
+        "inst_dryrun_none": "No findings in this period.",
     },
 }
 
