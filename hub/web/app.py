@@ -102,6 +102,7 @@ def build_app(hub: Hub, gate: Gate | None = None) -> web.Application:
     app.router.add_get("/health", health)
     app.router.add_get("/", live_page)
     app.router.add_get("/events", events)
+    app.router.add_post("/language", set_language)
     app.router.add_get("/api/state", api_state)
     app.router.add_get("/api/alerts", api_alerts)
     for verb in ("acknowledge", "resolve", "dismiss"):
@@ -143,8 +144,32 @@ class WebError(Exception):
     pass
 
 
+LANG_COOKIE = "lang"
+LANGS = ("de", "en")
+
+
 def _lang(request: web.Request) -> str:
+    """This browser's choice (the `lang` cookie), else the home's language."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in LANGS:
+        return chosen
     return str(request.app[HUB].config.home.language.value)
+
+
+async def set_language(request: web.Request) -> web.Response:
+    """The header's Deutsch / English switch: remember the choice here, go back to the page."""
+    form = await request.post()
+    lang = form.get("lang")
+    if lang not in LANGS:
+        raise web.HTTPBadRequest(text="lang must be de or en")
+    back = form.get("next")
+    if not isinstance(back, str) or not back.startswith("/") or back.startswith(("//", "/\\")):
+        back = "/"
+    response = web.HTTPSeeOther(back)
+    response.set_cookie(
+        LANG_COOKIE, str(lang), max_age=365 * 24 * 3600, samesite="Strict", httponly=True, path="/"
+    )
+    raise response
 
 
 def _render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
@@ -152,6 +177,8 @@ def _render(request: web.Request, template: str, status: int = 200, **context: A
     if "csrf" not in context:
         session = request.get(SESSION)
         context["csrf"] = session.csrf if session is not None else ""
+    context.setdefault("lang_switch", request.get(SESSION) is not None)
+    context.setdefault("here_path", request.path_qs)
     html = request.app[TEMPLATES].render(template, t=translator(lang), lang=lang, **context)
     return web.Response(text=html, content_type="text/html", status=status)
 

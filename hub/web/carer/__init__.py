@@ -17,7 +17,7 @@ from hub.i18n import register
 from hub.model import Capability, slugify
 from hub.store.retention import local_midnight
 from hub.web.auth import require
-from hub.web.carer import charts
+from hub.web.carer import charts, summary
 from hub.web.carer.words import WORDS
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ ACTIVITY = ("motion", "presence", "contact", "bed_occupancy")
 NAV = (
     ("/carer", "carer_nav_alerts"),
     ("/carer/today", "carer_nav_today"),
+    ("/carer/summary", "carer_nav_summary"),
     ("/carer/vitals", "carer_nav_vitals"),
     ("/carer/devices", "carer_nav_devices"),
 )
@@ -46,6 +47,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/carer/today", today_page)
     app.router.add_get("/carer/vitals", vitals_page)
     app.router.add_get("/carer/devices", devices_page)
+    summary.setup(app)
 
 
 def _hub(request: web.Request) -> Hub:
