@@ -58,3 +58,19 @@ def test_refusals_and_the_public_pages(live: LiveHub, new_context: Callable[...,
     pairing = new_context().new_page()
     pairing.goto(f"{live.base_url}/pair")
     assert serious(pairing) == []
+
+
+def test_the_dry_run_and_the_daily_summary_pass_the_scan(
+    live: LiveHub, new_context: Callable[..., Any]
+) -> None:
+    context = new_context()
+    sign_in(context, live)
+    page = context.new_page()
+    for path in ("/installer/dryrun", "/carer/summary"):
+        page.goto(f"{live.base_url}{path}")
+        assert "Traceback" not in page.content()
+        assert serious(page) == [], path
+    page.goto(f"{live.base_url}/installer/dryrun")
+    page.fill("input[name=days]", "3")
+    page.click("form[action='/installer/dryrun'] button[type=submit]")
+    assert serious(page) == []
