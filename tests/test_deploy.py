@@ -60,6 +60,7 @@ def test_every_coordinator_gets_a_stable_name_for_the_dialout_group() -> None:
 
 SCRIPTS = [
     ROOT / "deploy" / "rpi" / "install.sh",
+    ROOT / "deploy" / "rpi" / "kiosk.sh",
     ROOT / "scripts" / "find-python",
     ROOT / "scripts" / "ensure-venv",
     ROOT / "scripts" / "ensure-browser",
