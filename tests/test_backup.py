@@ -3,6 +3,8 @@ history; a restore never overwrites by accident."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import tarfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -93,3 +95,68 @@ def test_backups_are_rotated(tmp_path: Path) -> None:
         create_backup(path, config, T0 + timedelta(days=day))
     kept = sorted((tmp_path / "home" / "data" / "backups").glob("obhut-*.tar.gz"))
     assert len(kept) == 14 and kept[0].name == "obhut-20260506-060000.tar.gz"
+
+
+def paired_in(zigbee_db: Path) -> int:
+    """Devices other than the coordinator in a zigpy database (0 if it is not there yet)."""
+    import sqlite3
+
+    if not zigbee_db.is_file():
+        return 0
+    with contextlib.closing(sqlite3.connect(f"file:{zigbee_db}?mode=ro", uri=True)) as db:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        try:
+            (count,) = db.execute(f"SELECT count(*) FROM devices_v{version}").fetchone()  # noqa: S608
+        except sqlite3.OperationalError:
+            return 0
+    return int(count) - 1
+
+
+async def test_a_running_demo_hubs_backup_restores_with_its_zigbee_network(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from integrations.zigbee.simradio.flat import join_all, prepare_world
+    from integrations.zigbee.simradio.world import close_world
+
+    demo = Path(__file__).resolve().parents[1] / "examples"
+    home = tmp_path / "home" / "demo"
+    shutil.copytree(demo / "demo", home, ignore=shutil.ignore_patterns("data"))
+    shutil.copy(demo / "rules.yaml", home.parent / "rules.yaml")
+    path = home / "obhut.yaml"
+    config = load_config(path)
+    data = config.storage.data_dir
+    prepare_world(home / "zigbee" / "flat.yaml", data)
+    clock = SimulatedClock(T0)
+    try:
+        async with Hub.running(config, path, clock) as hub:
+            assert hub.zigbee is not None
+            await hub.zigbee.ready.wait()
+            assert await join_all(hub.zigbee.zigbee) == 17
+            for minute in range(30):
+                hub.ingest(Observation(T0 + timedelta(minutes=minute), "motion.bad", True))
+            await hub.store.flush()
+            # zigpy writes its database in the background: wait until the joins are in it
+            deadline = asyncio.get_running_loop().time() + 20
+            while paired_in(data / "zigbee.db") < 17:
+                assert asyncio.get_running_loop().time() < deadline, "zigpy never wrote"
+                await asyncio.sleep(0.1)
+            archive = create_backup(path, config, clock.now())
+            before = await hub.store.observations(T0, T0 + timedelta(days=1))
+    finally:
+        close_world(data)
+
+    new_home = tmp_path / "new" / "demo"
+    restore_backup(archive, new_home, new_home / "data")
+    shutil.copy(demo / "rules.yaml", new_home.parent / "rules.yaml")  # included from outside
+    restored = load_config(new_home / "obhut.yaml")
+    assert restored.devices == config.devices and restored.rules == config.rules
+    assert (new_home / "data" / "zigbee.db").is_file()
+    import json
+
+    world = json.loads((new_home / "data" / "simworld.json").read_text())
+    assert sum(node["state"]["joined"] for node in world["nodes"].values()) == 17
+    assert paired_in(new_home / "data" / "zigbee.db") >= 17  # the demo's devices, restored
+    async with Store.open(new_home / "data" / "obhut.db") as store:
+        assert await store.observations(T0, T0 + timedelta(days=1)) == before
