@@ -79,6 +79,11 @@ def create_backup(config_path: Path, config: Config, now: datetime) -> Path:
             if (data / name).is_file():
                 add(f"data/{name}", (data / name).read_bytes())
                 manifest["data"].append(name)  # type: ignore[attr-defined]
+        # the coordinator's newest network backup, for `obhut zigbee restore` on a new stick
+        networks = sorted(folder.glob("zigbee-*.json"))
+        if networks:
+            add(f"data/backups/{networks[-1].name}", networks[-1].read_bytes())
+            manifest["data"].append(f"backups/{networks[-1].name}")  # type: ignore[attr-defined]
         add("manifest.json", json.dumps(manifest, indent=2).encode())
     tmp.replace(path)
     for old in sorted(folder.glob("obhut-*.tar.gz"))[:-KEEP]:

@@ -142,6 +142,9 @@ async def test_a_running_demo_hubs_backup_restores_with_its_zigbee_network(
             while paired_in(data / "zigbee.db") < 17:
                 assert asyncio.get_running_loop().time() < deadline, "zigpy never wrote"
                 await asyncio.sleep(0.1)
+            from hub.control import write_backup
+
+            network = await write_backup(hub.zigbee.zigbee, data, clock.now())
             archive = create_backup(path, config, clock.now())
             before = await hub.store.observations(T0, T0 + timedelta(days=1))
     finally:
@@ -158,5 +161,7 @@ async def test_a_running_demo_hubs_backup_restores_with_its_zigbee_network(
     world = json.loads((new_home / "data" / "simworld.json").read_text())
     assert sum(node["state"]["joined"] for node in world["nodes"].values()) == 17
     assert paired_in(new_home / "data" / "zigbee.db") >= 17  # the demo's devices, restored
+    restored_network = json.loads((new_home / "data" / "backups" / network.name).read_text())
+    assert restored_network == json.loads(network.read_text())  # the coordinator's, for a new stick
     async with Store.open(new_home / "data" / "obhut.db") as store:
         assert await store.observations(T0, T0 + timedelta(days=1)) == before
