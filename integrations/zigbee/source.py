@@ -23,6 +23,8 @@ STATE_CHANGED = "state_changed"  # zha.const.STATE_CHANGED; zha is imported only
 DEVICE_FULL_INIT = "device_fully_initialized"
 CONNECTION_LOST = "connection_lost"
 RADIO_ENTITY = "radio.zigbee"
+RETRY_FIRST = 5  # seconds until a radio that would not start is tried again, doubling
+RETRY_MAX = 300
 
 # A press is an event, not a state: the value a button shows when it (re)joins says nothing,
 # and a second press may leave zha's entity as it was. Presses come from the entity turning
@@ -76,7 +78,22 @@ class ZigbeeSource:
         self.ready = asyncio.Event()
 
     async def run(self, publish: Publish) -> None:
+        """Run the gateway; a radio that cannot be opened is reported and tried again."""
         self._publish = publish
+        delay = RETRY_FIRST
+        while True:
+            try:
+                await self._serve()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # a missing stick, a busy port, a radio that does not answer
+                log.error("the Zigbee radio cannot be started (%s); trying again in %d s", e, delay)
+                self._emit(RADIO_ENTITY, False)
+                await self._clock.sleep_until(self._clock.now() + timedelta(seconds=delay))
+                delay = min(delay * 2, RETRY_MAX)
+
+    async def _serve(self) -> None:
         async with self._open_gateway() as zigbee:
             self.zigbee = zigbee
             self.gateway = gateway = zigbee.gateway

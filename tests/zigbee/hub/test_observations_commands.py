@@ -176,3 +176,32 @@ async def test_each_battery_device_may_be_silent_as_long_as_its_reports_allow(
             assert device(name).consider_unavailable_time == expected
         assert any(longest_report_interval(device(n)) for n in names)
         assert device("wohnzimmer-licht").consider_unavailable_time == 2 * 3600  # mains: zha's
+
+
+async def test_a_missing_stick_is_reported_calmly_and_tried_again(
+    tmp_path: Path, caplog: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    from hub.app import Hub
+    from hub.clock import SimulatedClock
+    from hub.config import load_config
+    from hub.model import Observation
+
+    path = tmp_path / "obhut.yaml"
+    path.write_text(
+        "home: {name: Test}\n"
+        "zigbee: {radio: {type: ezsp, path: /dev/no-such-zigbee-stick}}\n"
+        f"storage: {{data_dir: {tmp_path / 'data'}}}\n"
+    )
+    seen: list[Observation] = []
+    clock = SimulatedClock(datetime(2026, 5, 4, 7, 0, tzinfo=UTC))
+    async with Hub.running(load_config(path), path, clock) as hub:
+        hub.subscribe(Observation, seen.append)
+        await arrival(seen, "radio.zigbee", False)
+        assert hub.zigbee is not None and not hub.zigbee.ready.is_set()
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any(
+        "the Zigbee radio cannot be started" in m and "trying again in 5 s" in m for m in errors
+    )
+    assert not any(r.exc_info for r in caplog.records if r.levelname == "ERROR")  # no traceback
