@@ -25,6 +25,12 @@ def duration(span: timedelta, lang: str) -> str:
     return f"{seconds} {s}"
 
 
+def number(value: float, lang: str) -> str:
+    """15.8 → `15,8` in German; whole numbers without a decimal: 17.0 → `17`."""
+    text = f"{value:.1f}".removesuffix(".0")
+    return text.replace(".", ",") if lang == "de" else text
+
+
 def clock(ts: datetime, tz: ZoneInfo) -> str:
     return ts.astimezone(tz).strftime("%H:%M")
 

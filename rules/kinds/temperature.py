@@ -31,7 +31,7 @@ from hub.model import Action, Capability, Deadline, Entity, EntityId, Observatio
 from rules.base import BaseRule
 from rules.config import RuleConfig
 from rules.engine import RuleContext
-from rules.explain import Texts
+from rules.explain import Texts, number
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +61,6 @@ CLEARED: Texts = {
 }
 
 Side = Literal["below", "above"]
-
-
-def number(value: float, lang: str) -> str:
-    """15.8 → `15,8` in German; whole numbers without a decimal: 17.0 → `17`."""
-    text = f"{value:.1f}".removesuffix(".0")
-    return text.replace(".", ",") if lang == "de" else text
 
 
 def _celsius(value: object) -> float | None:

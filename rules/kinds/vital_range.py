@@ -34,7 +34,7 @@ from hub.model import Capability, Deadline, Entity, EntityId, Observation, Sever
 from rules.base import BaseRule
 from rules.config import RuleConfig
 from rules.engine import RuleContext
-from rules.explain import Texts
+from rules.explain import Texts, number
 
 Measure = Literal["heart_rate", "respiratory_rate"]
 Side = Literal["low", "high"]
@@ -69,12 +69,6 @@ CLEARED: Texts = {
     "de": "{what} ({room}) wieder im Bereich: {value}/min um {time}",
     "en": "{what} ({room}) back in range: {value}/min at {time}",
 }
-
-
-def number(value: float, lang: str) -> str:
-    """44.3 → `44,3` in German; whole numbers without a decimal: 44.0 → `44`."""
-    text = f"{value:.1f}".removesuffix(".0")
-    return text.replace(".", ",") if lang == "de" else text
 
 
 class Config(RuleConfig):
