@@ -19,8 +19,8 @@ from hub.entities import EntityRegistry
 from hub.model import Action, Deadline, Entity, EntityId, Finding, Observation
 from hub.scheduler import Calendar, Scheduler
 from rules import explain
-from rules.config import WEEKDAYS, RuleConfig, TimeWindow
-from rules.windows import contains
+from rules.config import RuleConfig
+from rules.windows import active_at
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ class Engine:
         running = self._rules.get(rule_id)
         if running is not None and not finding.cleared:
             config = running.rule.config
-            if not self._active(config, finding.ts):
+            if not active_at(config.active, finding.ts, self._tz):
                 log.debug("%s: outside its active time, not raised: %s", rule_id, finding.summary)
                 return
             if config.cooldown is not None:
@@ -227,14 +227,3 @@ class Engine:
                 running.quiet_until[finding.subject] = finding.ts + config.cooldown
         self.findings += 1
         self._bus.publish(finding)
-
-    def _active(self, config: RuleConfig, ts: datetime) -> bool:
-        active = config.active
-        if active is None:
-            return True
-        local = ts.astimezone(self._tz)
-        if active.weekdays and WEEKDAYS[local.weekday()] not in active.weekdays:
-            return False
-        if active.start is not None and active.end is not None:
-            return contains(ts, TimeWindow(start=active.start, end=active.end), self._tz)
-        return True

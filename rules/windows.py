@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from rules.config import TimeWindow
+from rules.config import WEEKDAYS, Active, TimeWindow
 
 
 def _at(day: datetime, t: time, tz: ZoneInfo) -> datetime:
@@ -44,3 +44,28 @@ def due_within(
             return t + left
         left -= end - t
         t = end
+
+
+def active_at(active: Active | None, when: datetime, tz: ZoneInfo) -> bool:
+    """The engine's reading of `active`: the moment's weekday, then the daily window."""
+    if active is None:
+        return True
+    if active.weekdays and WEEKDAYS[when.astimezone(tz).weekday()] not in active.weekdays:
+        return False
+    if active.start is not None and active.end is not None:
+        return contains(when, TimeWindow(start=active.start, end=active.end), tz)
+    return True
+
+
+def next_active(active: Active | None, when: datetime, tz: ZoneInfo) -> datetime | None:
+    """None if a finding at `when` would be raised; otherwise when the active time begins."""
+    if active is None or active_at(active, when, tz):
+        return None
+    begin = active.start if active.start is not None and active.end is not None else time(0)
+    local = when.astimezone(tz)
+    for days in range(9):  # a week, and a day more for a window over midnight
+        day = (local + timedelta(days=days)).date()
+        candidate = datetime.combine(day, begin, tzinfo=tz).astimezone(UTC)
+        if candidate > when and active_at(active, candidate, tz):
+            return candidate
+    return None  # pragma: no cover - some day of the week is always active

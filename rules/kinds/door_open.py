@@ -13,9 +13,8 @@ has been open: it was left open before the watch began, and still is.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator
 
@@ -23,9 +22,9 @@ from hub.config.problems import ConfigValueError
 from hub.config.units import Duration, format_duration
 from hub.model import Capability, Deadline, Entity, EntityId, Observation, Severity
 from rules.base import BaseRule
-from rules.config import WEEKDAYS, Active, RuleConfig, TimeWindow
+from rules.config import RuleConfig
 from rules.engine import RuleContext
-from rules.windows import contains
+from rules.windows import next_active
 
 DUE = "due"
 
@@ -69,31 +68,6 @@ class Config(RuleConfig):
 def door_name(door: str, ctx: RuleContext) -> str:
     entity = ctx.entities.get(door)
     return entity.name if entity is not None else door
-
-
-def active_at(active: Active | None, when: datetime, tz: ZoneInfo) -> bool:
-    """The engine's reading of `active`: the moment's weekday, then the daily window."""
-    if active is None:
-        return True
-    if active.weekdays and WEEKDAYS[when.astimezone(tz).weekday()] not in active.weekdays:
-        return False
-    if active.start is not None and active.end is not None:
-        return contains(when, TimeWindow(start=active.start, end=active.end), tz)
-    return True
-
-
-def next_active(active: Active | None, when: datetime, tz: ZoneInfo) -> datetime | None:
-    """None if a finding at `when` would be raised; otherwise when the active time begins."""
-    if active is None or active_at(active, when, tz):
-        return None
-    begin = active.start if active.start is not None and active.end is not None else time(0)
-    local = when.astimezone(tz)
-    for days in range(9):  # a week, and a day more for a window over midnight
-        day = (local + timedelta(days=days)).date()
-        candidate = datetime.combine(day, begin, tzinfo=tz).astimezone(UTC)
-        if candidate > when and active_at(active, candidate, tz):
-            return candidate
-    return None  # pragma: no cover - some day of the week is always active
 
 
 class Rule(BaseRule):

@@ -26,7 +26,7 @@ from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
 from rules.config import RuleConfig
 from rules.engine import RuleContext
-from rules.kinds.door_open import next_active
+from rules.windows import next_active
 
 C = Capability
 DUE = "due"

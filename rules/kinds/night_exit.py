@@ -25,8 +25,8 @@ from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
 from rules.config import RuleConfig, TimeWindow
 from rules.engine import RuleContext
-from rules.kinds.door_open import Contact, active_at, door_name
-from rules.windows import contains, occurrence
+from rules.kinds.door_open import Contact, door_name
+from rules.windows import active_at, contains, occurrence
 
 C = Capability
 DUE = "due"
