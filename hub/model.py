@@ -35,6 +35,14 @@ class Capability(StrEnum):
     HELP = "help"
     AWAY = "away"
     REMINDER = "reminder"  # a reminder confirmed: the value is the reminder rule's id
+    VISIT = "visit"  # a carer's visit: on = checked in, off = checked out
+    # Measured by hand (carer or resident) and entered on a page: entity `<capability>.<resident>`.
+    BLOOD_PRESSURE_SYSTOLIC = "bp_systolic"  # mmHg
+    BLOOD_PRESSURE_DIASTOLIC = "bp_diastolic"  # mmHg
+    BODY_WEIGHT = "body_weight"  # kg
+    SPO2 = "spo2"  # percent
+    BODY_TEMPERATURE = "body_temperature"  # °C
+    BLOOD_GLUCOSE = "blood_glucose"  # mg/dL
     # The hub's own health: a device reachable or not, the radio connected or not.
     AVAILABLE = "available"
     RADIO = "radio"
@@ -69,6 +77,13 @@ VALUE_KIND: dict[Capability, ValueKind] = {
     Capability.HELP: ValueKind.BINARY,
     Capability.AWAY: ValueKind.BINARY,
     Capability.REMINDER: ValueKind.TEXT,
+    Capability.VISIT: ValueKind.BINARY,
+    Capability.BLOOD_PRESSURE_SYSTOLIC: ValueKind.NUMBER,
+    Capability.BLOOD_PRESSURE_DIASTOLIC: ValueKind.NUMBER,
+    Capability.BODY_WEIGHT: ValueKind.NUMBER,
+    Capability.SPO2: ValueKind.NUMBER,
+    Capability.BODY_TEMPERATURE: ValueKind.NUMBER,
+    Capability.BLOOD_GLUCOSE: ValueKind.NUMBER,
     Capability.AVAILABLE: ValueKind.BINARY,
     Capability.RADIO: ValueKind.BINARY,
 }
@@ -88,7 +103,7 @@ ACTIVITY: frozenset[Capability] = frozenset(
 Value = bool | float | str
 
 _SLUG = re.compile(r"[^a-z0-9]+")
-_ENTITY_ID = re.compile(r"^([a-z_]+)\.([a-z0-9_]+)$")
+_ENTITY_ID = re.compile(r"^([a-z][a-z0-9_]*)\.([a-z0-9_]+)$")
 _TRUE = frozenset({"on", "true", "1", "open", "detected", "yes"})
 _FALSE = frozenset({"off", "false", "0", "closed", "clear", "no"})
 
