@@ -17,6 +17,7 @@ from hub.alerts.model import AlertState
 from hub.i18n import translator
 from hub.model import Capability, Observation, Severity
 from hub.web.auth import require
+from hub.web.resident.parts import parts_for
 
 if TYPE_CHECKING:
     from hub.alerts.model import Alert
@@ -82,6 +83,7 @@ async def tablet_page(request: web.Request) -> web.Response:
         helper=helper_name(hub.config),
         poll_ms=POLL_MS,
         csrf=getattr(session, "csrf", ""),
+        parts=parts_for(hub),
     )
     return web.Response(text=html, content_type="text/html")
 

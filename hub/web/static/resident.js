@@ -223,8 +223,12 @@
     return true;
   }
 
+  var listeners = [];
   function render(status) {
     current = status;
+    listeners.forEach(function (fn) {
+      try { fn(status); } catch (e) { /* one part's mistake must not stop the tablet */ }
+    });
     if (status.helper) helper = status.helper;
     var pre = status.pre_alert;
     if (pre && !answered[pre.id]) ask(pre);
@@ -320,6 +324,38 @@
     if (!document.hidden) poll(true);
   });
   window.addEventListener("online", function () { poll(true); });
+
+  // Tiles open their screens; any [data-close] button brings the resident back home.
+  function openScreen(id) {
+    var screen = $(id);
+    if (!screen) return;
+    screen.hidden = false;
+    var first = screen.querySelector("button, [href], input");
+    if (first) first.focus();
+    screen.dispatchEvent(new CustomEvent("obhut:open"));
+  }
+  function closeScreen(screen) {
+    screen.hidden = true;
+    screen.dispatchEvent(new CustomEvent("obhut:close"));
+  }
+  document.addEventListener("click", function (e) {
+    var opener = e.target.closest ? e.target.closest("[data-open]") : null;
+    if (opener) { openScreen(opener.getAttribute("data-open")); return; }
+    var closer = e.target.closest ? e.target.closest("[data-close]") : null;
+    if (closer) {
+      var screen = closer.closest(".screen");
+      if (screen) closeScreen(screen);
+    }
+  });
+
+  // What the tablet's parts (services, visits, measurements) use: the same calm way of
+  // talking to the hub, the same words, and each new status.
+  window.Obhut = {
+    call: call, deliver: deliver, say: say, note: note, button: button, item: item,
+    lang: lang, tz: conf.tz, open: openScreen, close: closeScreen,
+    refresh: function () { poll(true); },
+    onStatus: function (fn) { listeners.push(fn); if (current.reminders) fn(current); },
+  };
 
   tick();
   setInterval(tick, 1000);
