@@ -16,6 +16,9 @@ SUITES = (
     "bench.zigbee_bench",
     "bench.alerts_bench",
     "bench.tablet_bench",
+    "bench.summary_bench",
+    "bench.insights_eval",
+    "bench.export_bench",
 )
 
 

@@ -24,6 +24,10 @@ from integrations.base import ObservationSource
 
 if TYPE_CHECKING:
     from hub.alerts.service import AlertService
+    from hub.reminders import ReminderBook
+    from hub.services.desk import RequestDesk
+    from hub.services.video import VideoReminders
+    from hub.visits import VisitBook
     from integrations.base import Notifier
     from integrations.zigbee.commands import Commands
     from integrations.zigbee.source import ZigbeeSource
@@ -50,7 +54,10 @@ class Hub:
     """Observations in, findings out, everything stored; the web UI and sources hang off it."""
 
     def __init__(self, config: Config, config_path: Path | None, clock: Clock) -> None:
+        # `config` runs with the carer's reminders added to its rules; `file_config` is the
+        # file's alone (see apply_rules).
         self.config = config
+        self.file_config = config
         self.config_path = config_path
         self.clock = clock
         self.bus = Bus()
@@ -68,6 +75,10 @@ class Hub:
         self.notifiers: dict[str, Notifier] = {}
         self.zigbee: ZigbeeSource | None = None
         self.commands: Commands | None = None
+        self.reminders: ReminderBook
+        self.visits: VisitBook
+        self.requests: RequestDesk  # service requests from the tablet (hub/services)
+        self.video: VideoReminders
 
     @classmethod
     @asynccontextmanager
@@ -110,6 +121,9 @@ class Hub:
         )
         await self.scheduler.start()
         self.scheduler.every("hub:retention", Calendar(RETENTION_AT), "retention")
+        from hub.services import attach
+
+        attach(self)  # service requests (their SMS answers) and video call reminders
         if self.config_path is not None:
             self.scheduler.on("backup", self._on_backup)
             self.scheduler.every("hub:backup", Calendar(BACKUP_AT), "backup")
@@ -125,7 +139,15 @@ class Hub:
             rooms=room_names(self.config),
         )
         self.engine.state.update(self.state)  # the flat as it was when the hub stopped
-        self.engine.load(self.config.rules, self.clock.now())
+        from hub.reminders import ReminderBook
+        from hub.visits import VisitBook
+
+        self.reminders = ReminderBook(self.store)
+        await self.reminders.load()
+        self.visits = VisitBook(self.store, self.clock.now)
+        await self.visits.start()
+        self.bus.subscribe(Observation, self.visits.on_observation)
+        self.apply_rules()
         self.bus.subscribe(Action, self._on_action)
         self.bus.subscribe(Finding, self.alerts.on_finding)
         await self.alerts.start()
@@ -149,6 +171,7 @@ class Hub:
             from integrations.zigbee.runtime import build
 
             self.zigbee, self.commands = build(self.config, self.entities, self.clock)
+            self.zigbee.visit_open = self.visits.is_open  # a visit button checks in, or out
             sources = [*sources, self.zigbee]
             self.scheduler.on("zigbee-backup", self._on_zigbee_backup)
             self.scheduler.every("hub:zigbee-backup", Calendar(ZIGBEE_BACKUP_AT), "zigbee-backup")
@@ -158,6 +181,8 @@ class Hub:
             self.scheduler.on("daily-ok", self._on_daily_ok)
             at = self.config.watchdog.daily_ok_at
             self.scheduler.every("hub:daily-ok", Calendar(at), "daily-ok")
+        self.scheduler.on("daily-summary", self._on_daily_summary)
+        self._schedule_daily_summary()
         if self.config.watchdog.ping_url:
             from hub.heartbeat import ping_forever
 
@@ -178,6 +203,7 @@ class Hub:
 
     async def _stop(self) -> None:
         await self.alerts.stop()  # changes already handed in reach the store before it closes
+        await self.visits.settled()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -240,6 +266,27 @@ class Hub:
     async def _daily_ok(self, contact: str) -> None:
         await self.alerts.send_daily_ok(contact)
 
+    def _schedule_daily_summary(self) -> None:
+        """At start and on reload: the summary's time, or none if the section was taken out."""
+        if self.config.daily_summary is not None:
+            at = self.config.daily_summary.at
+            self.scheduler.every("hub:daily-summary", Calendar(at), "daily-summary")
+        else:
+            self.scheduler.cancel("hub:daily-summary")
+
+    def _on_daily_summary(self, deadline: Deadline) -> None:
+        self._spawn(self._daily_summary(), "daily summary")
+
+    async def _daily_summary(self) -> None:
+        from hub.insights.daily import facts_at
+
+        summary = self.config.daily_summary
+        if summary is None:
+            return
+        facts = (await facts_at(self, self.clock.now())).to_json()
+        for contact in summary.to:
+            await self.alerts.send_daily_summary(contact, facts, summary.channel)
+
     def _on_zigbee_backup(self, deadline: Deadline) -> None:
         self._spawn(self._zigbee_backup(), "zigbee-backup")
 
@@ -274,6 +321,41 @@ class Hub:
     async def _retention(self, keep_days: int) -> None:
         removed = await self.store.apply_retention(self.clock.now(), keep_days, self.config.home.tz)
         log.info("retention: %d observations older than %d days removed", removed, keep_days)
+        from hub.export.retention import apply
+
+        keep = self.config.storage.retention
+        gone = await apply(self.store, self.clock.now(), keep.alerts, keep.audit)
+        log.info("retention: %d alerts and %d audit entries removed", gone.alerts, gone.audit)
+
+    def apply_rules(self, config: Config | None = None) -> None:
+        """Run the file's rules and the carer's reminders: at start, on reload, after a change.
+
+        With `config` (a reload) the file's configuration is new too. The carer's reminders
+        join its rules in `self.config`, so every part that looks a rule up by its id (the
+        alerts' `notify`, the tablet's reminders) finds both kinds.
+        """
+        if config is not None:
+            self.file_config = config
+            self.entities = EntityRegistry.from_config(config)
+        base = self.file_config
+        rules = (*base.rules, *self.reminders.rule_configs())
+        self.config = base.model_copy(update={"rules": rules})
+        self.alerts.config = self.config  # new contacts and policies reach alerting at once
+        self.engine.load(
+            rules,
+            self.clock.now(),
+            self.entities,
+            rooms=room_names(base),
+            lang=base.home.language.value,
+        )
+        self._spawn(self._learn_routines(), "routine learning")  # in the background: ready now
+
+    async def _learn_routines(self) -> None:
+        """Routine rules learn the past days they have not seen from the store's history."""
+        from rules.routine_learn import learn_from_store
+
+        tz = self.config.home.tz
+        await learn_from_store(self.engine, self.store.observations, self.entities, tz)
 
     async def reload(self) -> bool:
         """Apply the configuration file again; on any error keep the running one."""
@@ -289,17 +371,10 @@ class Hub:
         for section in ("web", "storage", "zigbee"):
             if getattr(config, section) != getattr(self.config, section):
                 log.warning("'%s' changed: this takes effect after a restart", section)
-        self.config = config
-        self.alerts.config = config  # new contacts and policies reach alerting at once
         self.config_problems = []
-        self.entities = EntityRegistry.from_config(config)
-        self.engine.load(
-            config.rules,
-            self.clock.now(),
-            self.entities,
-            rooms=room_names(config),
-            lang=config.home.language.value,
-        )
+        self.apply_rules(config)
+        self._schedule_daily_summary()
+        self.video.plan()  # appointments added, moved or taken out
         if self.zigbee is not None:
             self.zigbee.use_registry(self.entities)
         self.store.audit("system", "config.applied", str(self.config_path), config.summary())

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hub import __version__, cli_activity, cli_zigbee, logs
+from hub import __version__, cli_activity, cli_export, cli_privacy, cli_zigbee, logs
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     restore.set_defaults(func=_cmd_restore)
 
     cli_activity.add_commands(sub)
+    cli_export.add_commands(sub)
+    cli_privacy.add_commands(sub)
 
     replay = sub.add_parser(
         "replay",

@@ -25,6 +25,7 @@ ROLE_CAPABILITIES: dict[DeviceRole, tuple[Capability, ...]] = {
     DeviceRole.CLIMATE_SENSOR: (C.TEMPERATURE, C.HUMIDITY, C.BATTERY),
     DeviceRole.SOS_BUTTON: (C.SOS_BUTTON, C.BATTERY),
     DeviceRole.CHECK_IN_BUTTON: (C.CHECK_IN, C.BATTERY),
+    DeviceRole.VISIT_BUTTON: (C.VISIT, C.BATTERY),
     DeviceRole.SMOKE: (C.SMOKE, C.BATTERY),
     DeviceRole.WATER_LEAK: (C.WATER_LEAK, C.BATTERY),
     DeviceRole.VITAL_SIGNS: (C.HEART_RATE, C.RESPIRATORY_RATE),
@@ -38,12 +39,16 @@ ALWAYS_USEFUL = frozenset({C.TEMPERATURE, C.HUMIDITY, C.ILLUMINANCE, C.BATTERY, 
 PER_DEVICE = frozenset({C.BATTERY, C.AVAILABLE})
 # Roles whose entity is named after the role rather than the room: there is one front door.
 _NAMED_BY_ROLE = {DeviceRole.FRONT_DOOR: "front_door", DeviceRole.FRIDGE_DOOR: "fridge"}
+# A Zigbee button's press reads as an SOS button's (an IAS zone); the role the installer gave
+# the button says what the press means.
+BUTTON_PRESS = {DeviceRole.CHECK_IN_BUTTON: C.CHECK_IN, DeviceRole.VISIT_BUTTON: C.VISIT}
 # What the resident does on the tablet arrives as these entities.
 TABLET = (
     Entity("check_in.tablet", C.CHECK_IN, "Tablet: Mir geht es gut"),
     Entity("help.tablet", C.HELP, "Tablet: Hilfe"),
     Entity("away.tablet", C.AWAY, "Tablet: Ich bin unterwegs"),
     Entity("reminder.tablet", C.REMINDER, "Tablet: Erinnerung bestätigt"),
+    Entity("visit.tablet", C.VISIT, "Tablet: Pflegedienst da"),
     Entity("radio.zigbee", C.RADIO, "Zigbee-Funk"),
 )
 
@@ -84,10 +89,12 @@ class EntityRegistry:
         """
         if self.config is None or ieee not in self.config.devices:
             return None
+        role = self.config.devices[ieee].role
+        if cap is C.SOS_BUTTON and role in BUTTON_PRESS:
+            cap = BUTTON_PRESS[role]
         for entity in self.by_id.values():
             if entity.device == ieee and entity.capability is cap:
                 return entity
-        role = self.config.devices[ieee].role
         if cap in ALWAYS_USEFUL or role is DeviceRole.OTHER:
             return self._add(ieee, cap)
         return None

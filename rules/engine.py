@@ -145,6 +145,14 @@ class Engine:
         if lang is not None:
             self._lang = lang
         keep = {c.rule_id for c in configs if c.enabled}
+        for running in self._rules.values():
+            stop = getattr(running.rule, "stop", None)
+            if stop is None:
+                continue
+            try:  # a rule that saves its memory now and then saves it now, for its successor
+                stop(running.ctx)
+            except Exception:
+                log.exception("rule %s failed to save its state", running.ctx.rule_id)
         for deadline in self._scheduler.pending():
             if deadline.kind == DEADLINE_KIND and deadline.data.get("rule") not in keep:
                 self._scheduler.cancel(deadline.key)
@@ -179,6 +187,24 @@ class Engine:
     @property
     def rule_ids(self) -> list[str]:
         return list(self._rules)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        """The running rule with this id (for pages that show what a rule has learned)."""
+        running = self._rules.get(rule_id)
+        return None if running is None else running.rule
+
+    def learn(self, rule_id: str, history: object) -> bool:
+        """Hand a rule that learns (a routine rule) history it did not see; False if none."""
+        running = self._rules.get(rule_id)
+        learn = getattr(running.rule, "learn", None) if running is not None else None
+        if running is None or learn is None:
+            return False
+        try:
+            learn(history, running.ctx)
+        except Exception:
+            log.exception("rule %s failed to learn from history", rule_id)
+            return False
+        return True
 
     def _watchers(self, entity_id: str) -> tuple[_Running, ...]:
         entity = self._entities.get(entity_id)

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from hub.alerts import wording
 from hub.alerts.model import Alert
-from hub.alerts.texts import MessageKind, render
+from hub.alerts.texts import MessageKind, render, render_summary
 from hub.config.model import Config
+from hub.insights.facts import DayFacts
+from hub.insights.summary import day_label, variants
 
 
 def render_for(
@@ -22,7 +24,16 @@ def render_for(
     contact = config.contacts[contact_id]
     lang = (contact.language or config.home.language).value
     data = alert.data
-    if "reason" in data:
+    if kind is MessageKind.DAILY_SUMMARY and "day_summary" in data:
+        facts = DayFacts.from_json(data["day_summary"])
+        home, label = config.home.name, day_label(facts, lang)
+        return render_summary(lang, channel, home=home, day=label, variants=variants(facts, lang))
+    request = data.get("request")
+    if isinstance(request, dict):  # a service request: its facts in the contact's words
+        from hub.services.messages import explain
+
+        explanation = explain(request, lang)
+    elif "reason" in data:
         explanation = wording.reason(lang, data["reason"])
     elif kind is MessageKind.ALL_CLEAR and data.get("cleared_explanation"):
         explanation = str(data["cleared_explanation"])
@@ -43,6 +54,7 @@ def render_for(
         acknowledged_by=name_of(config, alert.acknowledged_by),
         resolved_by=name_of(config, data.get("resolved_by")),
         recipient=contact.name if kind is MessageKind.TEST else None,
+        link=request.get("link") if isinstance(request, dict) else None,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from hub.alerts.lifecycle import Effects, Lifecycle, next_due
 from hub.alerts.model import TEST_RULE, Alert, AlertState, Delivery
 from hub.alerts.outbox import Outbox
-from hub.alerts.routing import address, next_channel
+from hub.alerts.routing import address, channels_for, next_channel
 from hub.alerts.texts import MessageKind, parse_reply
 from hub.clock import Clock
 from hub.config.model import Config
@@ -32,6 +32,8 @@ from integrations.base import InboundReply, Notifier
 log = logging.getLogger(__name__)
 
 ESCALATION = "escalation"  # the scheduler's deadline kind
+# Whoever asked a yes/no question by SMS: (contact, verb, number, text) → was it theirs?
+Answers = Callable[[str, str, int | None, str], Awaitable[bool]]
 
 
 def deadline_key(alert_id: int) -> str:
@@ -59,6 +61,7 @@ class AlertService:
         self._lock = asyncio.Lock()  # changes apply in the order they came in
         self._ops: set[asyncio.Task[Any]] = set()
         self.outbox = Outbox(clock, notifiers, self._transact, rng)
+        self.answers: Answers | None = None  # set by hub.services.attach
         # Registered now, before the scheduler loads and fires persisted deadlines.
         scheduler.on(ESCALATION, self._on_deadline)
 
@@ -126,6 +129,10 @@ class AlertService:
             log.warning("a reply from %s, who is not a contact, was ignored", reply.sender)
             self._store.audit(reply.sender, "reply ignored", "", reply.body[:160])
             return None
+        # "JA 17": an answer to a service request (hub/services); "OK 17" too, if 17 is one
+        answerable = verb in ("yes", "no") or (verb == "ok" and number is not None)
+        if answerable and self.answers and await self.answers(contact_id, verb, number, reply.body):
+            return None
         if verb == "stop":
             alert = await self._apply(lambda lc: _opt_out(lc, contact_id))
             self._audit(contact_id, "sms opt-out", alert)
@@ -152,6 +159,23 @@ class AlertService:
         if contact_id not in self.config.contacts:
             raise KeyError(f"no contact '{contact_id}'")
         return await self._apply(lambda lc: _daily_ok(lc, contact_id))
+
+    async def send_daily_summary(
+        self, contact_id: str, facts: dict[str, Any], channel: str | None = None
+    ) -> int:
+        """The day's summary (`DayFacts.to_json()`) to `contact_id`, recorded like the daily OK.
+
+        On `channel` if it reaches them, else on their first channel that does; it waits for
+        the end of their quiet hours. Each delivery renders the facts in their language.
+        """
+        if contact_id not in self.config.contacts:
+            raise KeyError(f"no contact '{contact_id}'")
+        return await self._apply(lambda lc: _daily_summary(lc, contact_id, facts, channel))
+
+    async def record[T](self, fn: Callable[[Lifecycle], T]) -> T:
+        """Another feature's change that sends messages (a service request), in order and in
+        one transaction with its deliveries; the outbox is woken after the commit."""
+        return await self._apply(fn)
 
     # Reads
 
@@ -261,7 +285,14 @@ def _opt_out(lc: Lifecycle, contact_id: str) -> Alert | None:
     return lc.raise_system(subject, {**why, "fallback": fallback}, Severity.WARNING)
 
 
-def _note(lc: Lifecycle, contact_id: str, rule: str, kind: str, summary: str) -> Alert:
+def _note(
+    lc: Lifecycle,
+    contact_id: str,
+    rule: str,
+    kind: str,
+    summary: str,
+    data: dict[str, Any] | None = None,
+) -> Alert:
     """A message that is no alarm (a test, the daily OK): recorded as an alert already done."""
     return lc.tx.insert(
         rule=rule,
@@ -271,7 +302,7 @@ def _note(lc: Lifecycle, contact_id: str, rule: str, kind: str, summary: str) ->
         state=AlertState.RESOLVED,
         opened=lc.now,
         summary=summary,
-        data={"system": True},
+        data={**(data or {}), "system": True},
         resolved=lc.now,
     )
 
@@ -295,4 +326,24 @@ def _daily_ok(lc: Lifecycle, contact_id: str) -> int:
         if channel in lc.channels and address(contact, channel) is not None:
             lc.tell(alert, contact_id, channel, MessageKind.DAILY_OK, due=lc.now)
             break
+    return alert.id
+
+
+DAILY_SUMMARY_RULE = "system.daily_summary"
+
+
+def _daily_summary(
+    lc: Lifecycle, contact_id: str, facts: dict[str, Any], channel: str | None
+) -> int:
+    contact = lc.config.contacts[contact_id]
+    summary = f"daily summary to {contact.name}"
+    alert = _note(
+        lc, contact_id, DAILY_SUMMARY_RULE, "daily_summary", summary, {"day_summary": facts}
+    )
+    wanted = (channel,) if channel else ("sms",)
+    ways = channels_for(contact_id, contact, wanted, lc.channels, lc.blocked())
+    if not ways and "console" in lc.channels:
+        ways = ["console"]
+    for way in ways[:1]:
+        lc.tell(alert, contact_id, way, MessageKind.DAILY_SUMMARY)
     return alert.id

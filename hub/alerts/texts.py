@@ -28,7 +28,11 @@ class MessageKind(StrEnum):
     ACKNOWLEDGED_BY_OTHER = "acknowledged_by_other"  # someone else takes care of it
     SYSTEM = "system"  # for the installer: a device, a channel, the hub itself
     DAILY_OK = "daily_ok"  # the hub is alive
+    DAILY_SUMMARY = "daily_summary"  # a calm word about the resident's day, for the family
     TEST = "test"  # the installer checks that a contact is reached
+    REQUEST = "request"  # the resident asks a provider for a service (hub/services)
+    CALL_REQUEST = "call_request"  # the resident asks someone to call her back
+    REQUEST_CANCELLED = "request_cancelled"  # the request is withdrawn
 
 
 SMS_SEGMENTS = 2
@@ -53,6 +57,7 @@ _PLAIN = str.maketrans(
         "‚": "'",
         "‘": "'",
         "’": "'",
+        "×": "x",
         "\u00a0": " ",
         "\u202f": " ",
     }
@@ -96,7 +101,14 @@ HEAD: dict[MessageKind, dict[str, str]] = {
     },
     MessageKind.SYSTEM: {"de": "Technik-Meldung ({sev})", "en": "System alert ({sev})"},
     MessageKind.DAILY_OK: {"de": "Obhut läuft", "en": "Obhut is running"},
+    MessageKind.DAILY_SUMMARY: {"de": "Tagesbericht", "en": "Daily summary"},
     MessageKind.TEST: {"de": "Testnachricht von Obhut{to}", "en": "Test message from Obhut{to}"},
+    MessageKind.REQUEST: {"de": "Anfrage {id}", "en": "Request {id}"},
+    MessageKind.CALL_REQUEST: {"de": "Nachricht vom Tablet", "en": "Message from the tablet"},
+    MessageKind.REQUEST_CANCELLED: {
+        "de": "Anfrage {id} zurückgenommen",
+        "en": "Request {id} withdrawn",
+    },
 }
 TAIL: dict[MessageKind, dict[str, str]] = {
     MessageKind.RAISED: {"de": "{what}", "en": "{what}"},
@@ -108,9 +120,16 @@ TAIL: dict[MessageKind, dict[str, str]] = {
     },
     MessageKind.SYSTEM: {"de": "{what}", "en": "{what}"},
     MessageKind.DAILY_OK: {"de": "Stand {opened}. {what}", "en": "As of {opened}. {what}"},
+    MessageKind.DAILY_SUMMARY: {"de": "{what}", "en": "{what}"},
     MessageKind.TEST: {
         "de": "Wenn Sie das lesen, kommen Meldungen von Obhut bei Ihnen an. {what}",
         "en": "If you can read this, alerts reach you. {what}",
+    },
+    MessageKind.REQUEST: {"de": "{what}", "en": "{what}"},
+    MessageKind.CALL_REQUEST: {"de": "{what}", "en": "{what}"},
+    MessageKind.REQUEST_CANCELLED: {
+        "de": "{what} Sie müssen nichts tun.",
+        "en": "{what} Nothing for you to do.",
     },
 }
 RESOLVED_BY = {"de": " (erledigt durch {by})", "en": " (resolved by {by})"}
@@ -119,6 +138,21 @@ TO = {"de": " an {to}", "en": " to {to}"}
 TEST_ACK = {
     "de": "Antworten Sie OK {id}, um auch die Antwort zu prüfen.",
     "en": "Reply OK {id} to check replies too.",
+}
+# How a provider answers a request: by SMS, or on the page the link opens (if there is one).
+REQUEST_ACK = {
+    "de": "Antworten Sie JA {id} zum Bestätigen oder NEIN {id}.",
+    "en": "Reply YES {id} to confirm or NO {id}.",
+}
+REQUEST_LINK = {"de": "Oder: {link}", "en": "Or: {link}"}
+REQUEST_ACK_EMAIL = {
+    "de": "Bestätigen oder absagen: {link}",
+    "en": "Confirm or decline: {link}",
+}
+REQUEST_ACK_EMAIL_SMS = {
+    "de": "Bitte antworten Sie per SMS mit JA {id} oder NEIN {id}. Eine Antwort auf diese "
+    "E-Mail wird nicht gelesen.",
+    "en": "Please reply YES {id} or NO {id} by SMS. Replies to this e-mail are not read.",
 }
 _WITH_ACK = frozenset({MessageKind.RAISED, MessageKind.REPEAT, MessageKind.SYSTEM})
 _WITH_PLACE = _WITH_ACK
@@ -139,6 +173,7 @@ def render(
     acknowledged_by: str | None = None,
     resolved_by: str | None = None,
     recipient: str | None = None,
+    link: str | None = None,
 ) -> tuple[str, str]:
     """(subject, body) for one contact; an SMS has no subject and fits in two segments.
 
@@ -165,6 +200,8 @@ def render(
         call = CALL[lang]
     if kind is MessageKind.TEST:
         ack = TEST_ACK[lang].format(id=alert_id) if alert_id > 0 else ""
+    elif kind is MessageKind.REQUEST:
+        ack = _request_ack(lang, channel, alert_id, link)
     elif kind in _WITH_ACK:
         ack = (ACK_SMS if channel == "sms" else ACK_EMAIL)[lang].format(id=alert_id)
     else:
@@ -197,15 +234,60 @@ def render(
     )
 
 
-def parse_reply(body: str) -> tuple[Literal["ok", "stop", "unknown"], int | None]:
+def render_summary(
+    lang: str, channel: str, *, home: str, day: str, variants: list[str]
+) -> tuple[str, str]:
+    """(subject, body) of the daily summary; an SMS takes the fullest variant that fits.
+
+    `variants` run from the whole sentence to the shortest (hub/insights/summary.py drops the
+    least important parts first); only if even the shortest is too long does the home's name
+    give way, and then the sentence is cut. `day` names the day for the e-mail's subject.
+    """
+    lang = _language(lang)
+    head = HEAD[MessageKind.DAILY_SUMMARY][lang]
+    if channel != "sms":
+        return f"Obhut – {home}: {head} {day}", f"{variants[0]}\n"
+
+    def sms(text: str, home_name: str) -> str:
+        return _for_sms(f"Obhut – {home_name}: {head}. {text}", lang)
+
+    def fits(text: str) -> bool:
+        return sms_segments(text) <= SMS_SEGMENTS
+
+    for text in variants:
+        if fits(sms(text, home)):
+            return "", sms(text, home)
+    shortest = variants[-1]
+    home = _longest(home, lambda h: fits(sms(shortest, h)))
+    return "", sms(_longest(shortest, lambda t: fits(sms(t, home))), home)
+
+
+def _request_ack(lang: str, channel: str, request_id: int, link: str | None) -> str:
+    if channel == "sms":
+        ack = REQUEST_ACK[lang].format(id=request_id)
+        return f"{ack} {REQUEST_LINK[lang].format(link=link)}" if link else ack
+    if link:
+        return REQUEST_ACK_EMAIL[lang].format(link=link)
+    return REQUEST_ACK_EMAIL_SMS[lang].format(id=request_id)
+
+
+Verb = Literal["ok", "stop", "yes", "no", "unknown"]
+
+
+def parse_reply(body: str) -> tuple[Verb, int | None]:
     """What an SMS reply means: ("ok", 42) for "OK 42", "ok42", "Ok, 42"; ("ok", None) for
-    a bare "OK"; ("stop", None) for STOP and the other opt-out words; else ("unknown", None).
+    a bare "OK"; ("stop", None) for STOP and the other opt-out words; ("yes", 17) or
+    ("no", 17) for a provider's answer to request 17 (see `parse_answer`); else
+    ("unknown", None).
     """
     text = unicodedata.normalize("NFKC", body).strip().casefold()
     match = _OK.match(text)
     if match:
         number = match.group("id")
         return "ok", int(number) if number else None
+    answer = parse_answer(body)
+    if answer is not None:
+        return answer[0], answer[1]
     words = _WORD.findall(text)
     if words and (
         words[0] in STOP_FIRST_WORDS or " ".join(words) in STOP_WHOLE or "".join(words) == "stopall"
@@ -223,6 +305,31 @@ _OK = re.compile(
     re.VERBOSE,
 )
 _WORD = re.compile(r"[a-zäöüß]+")
+_ANSWER = re.compile(
+    r"""^[\s"'„“”‚‘’«»(]*
+        (?:(?P<yes>ja|jawohl|yes)|(?P<no>nein|nee|no))(?![a-zäöüß])   # not "Januar", "Note"
+        [\s,.:;!#()\-–]*
+        (?:(?:nr|nummer|anfrage|request)\.?\s*)?
+        (?P<id>\d{1,9})?(?!\d|[:.]\d)   # "Ja 10:00" proposes a time, names no request
+        [\s,.:;!\-–]*
+        (?P<note>.*)$""",
+    re.VERBOSE | re.IGNORECASE | re.DOTALL,
+)
+NOTE_LIMIT = 160
+
+
+def parse_answer(body: str) -> tuple[Literal["yes", "no"], int | None, str] | None:
+    """A provider's answer to a request: ("yes", 17, "Di 10 Uhr") for "JA 17 Di 10 Uhr",
+    ("no", 17, "") for "NEIN 17", ("yes", None, "") for a bare "Ja"; None if it is none.
+    The note keeps what they wrote after the number (a time they propose, a reason).
+    """
+    text = unicodedata.normalize("NFKC", body).strip()
+    match = _ANSWER.match(text)
+    if match is None:
+        return None
+    number = match.group("id")
+    note = " ".join(match.group("note").split()).strip("\"'„“”‚‘’«»() ")[:NOTE_LIMIT]
+    return ("yes" if match.group("yes") else "no"), int(number) if number else None, note
 # Twilio opts a number out on its keywords (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT,
 # OPTOUT, REVOKE) and then refuses to send to it with 21610; STOPP and ABMELDEN are what a
 # German speaker types, which Twilio does not act on but we take as meant.

@@ -5,13 +5,13 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from hub.config.model import Config
+from hub.config.model import Config, Resident
 from hub.config.problems import (
     ConfigError,
     ConfigValueError,
@@ -19,6 +19,7 @@ from hub.config.problems import (
     did_you_mean,
     one_of,
 )
+from hub.config.services import service_problems
 from hub.config.source import DataPath, Document, read_document
 from rules.config import RuleConfig
 from rules.registry import rule_kinds
@@ -52,6 +53,7 @@ def load_config(path: str | Path) -> Config:
     except ValidationError as e:
         problems.extend(_translate(e, (), Config, doc))
     problems.extend(_cross_references(doc))
+    problems.extend(service_problems(doc))  # services: and video: (hub/config/services.py)
     if problems:
         raise ConfigError(problems)
     assert config is not None
@@ -326,6 +328,7 @@ def _cross_references(doc: Document) -> list[Problem]:
     daily = watchdog.get("daily_ok_to") if isinstance(watchdog, dict) else None
     for c, who in enumerate(daily if isinstance(daily, list) else []):
         check(("watchdog", "daily_ok_to", c), who, contacts, "contact", "contacts")
+    out.extend(_daily_summary(doc, check, contacts))
     rules = data.get("rules")
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
         if not isinstance(rule, dict):
@@ -343,6 +346,77 @@ def _cross_references(doc: Document) -> list[Problem]:
                 check(("rules", i, key, r), room, rooms, "room", "rooms")
             if isinstance(named, str):
                 check(("rules", i, key), named, rooms, "room", "rooms")
+        if "resident" in rule:
+            who = rule["resident"]
+            check(("rules", i, "resident"), who, keys("residents"), "resident", "residents")
+            out.extend(_resident_limits(doc, i, rule))
+    return out
+
+
+def _resident_limits(doc: Document, i: int, rule: dict[str, Any]) -> list[Problem]:
+    """A vital_range rule's own min (or max) must fit the max (or min) it takes from her."""
+    residents = doc.data.get("residents")
+    given = [k for k in ("min", "max") if isinstance(rule.get(k), int | float)]
+    if rule.get("kind") != "vital_range" or len(given) != 1 or not isinstance(residents, dict):
+        return []
+    try:
+        resident = Resident.model_validate(residents.get(rule.get("resident")))
+        low, high = resident.range(str(rule.get("measure")))
+    except (ValidationError, KeyError):
+        return []  # reported where it is written
+    own = float(rule[given[0]])
+    other = high if given[0] == "min" else low
+    if other is None or (own < other if given[0] == "min" else own > other):
+        return []
+    return [
+        Problem(
+            f"{given[0]} ({own:g}) does not fit the {'max' if given[0] == 'min' else 'min'} "
+            f"({other:g}) this rule takes from {resident.name}",
+            doc.mark(("rules", i, given[0])),
+            expected="min lower than max",
+            hint="give both min and max in the rule, or change the resident's vitals",
+        )
+    ]
+
+
+def _daily_summary(
+    doc: Document, check: Callable[[DataPath, Any, set[str], str, str], None], known: set[str]
+) -> list[Problem]:
+    """Its contacts must exist, and its channel must be set up and reach each of them."""
+    section = doc.data.get("daily_summary")
+    if not isinstance(section, dict):
+        return []
+    to = section.get("to")
+    people = to if isinstance(to, list) else []
+    for c, who in enumerate(people):
+        check(("daily_summary", "to", c), who, known, "contact", "contacts")
+    channel = section.get("channel")
+    if channel not in ("sms", "email"):
+        return []  # unset, or reported by the model
+    word = "SMS" if channel == "sms" else "e-mail"
+    if not isinstance(doc.data.get(channel), dict):
+        return [
+            Problem(
+                f"the daily summary goes by {word}, but {word} is not set up",
+                doc.mark(("daily_summary", "channel")),
+                expected=f"an `{channel}:` section, or another channel",
+                hint="leave channel out to use what each contact has",
+            )
+        ]
+    field = "phone" if channel == "sms" else "email"
+    contacts = doc.data.get("contacts")
+    out = []
+    for c, who in enumerate(people):
+        contact = contacts.get(who) if isinstance(contacts, dict) and who in known else None
+        if isinstance(contact, dict) and not contact.get(field):
+            out.append(
+                Problem(
+                    f"{contact.get('name', who)} has no {field} for the daily summary by {word}",
+                    doc.mark(("daily_summary", "to", c)),
+                    expected=f"`{field}:` under contacts.{who}",
+                    hint="leave channel out to use what each contact has",
+                )
+            )
     return out
 
 

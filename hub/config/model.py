@@ -9,10 +9,20 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from hub.config.problems import ConfigValueError, did_you_mean
+from hub.config.services import Service, Video, provider_id, web_address
 from hub.config.units import Bool, Duration, Phone, SecretRef, Slug, TimeOfDay
+from hub.vitals.measures import VITALS, Measurement
 from rules.config import RuleConfig
 
 
@@ -49,10 +59,93 @@ class Home(Strict):
         return ZoneInfo(self.timezone)
 
 
+class VitalRange(Strict):
+    """A normal range: a reading below `min` or above `max` is worth a second look."""
+
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VitalRange:
+        if self.min is None and self.max is None:
+            raise ConfigValueError(
+                "a range needs min:, max:, or both", expected="e.g. {min: 50, max: 100}"
+            )
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ConfigValueError(
+                f"min ({self.min:g}) must be lower than max ({self.max:g})",
+                expected="e.g. {min: 50, max: 100}",
+            )
+        return self
+
+
+class Vitals(Strict):
+    """A resident's normal ranges, per vital sign; one not given keeps its default."""
+
+    heart_rate: VitalRange | None = None
+    respiratory_rate: VitalRange | None = None
+    bp_systolic: VitalRange | None = None
+    bp_diastolic: VitalRange | None = None
+    body_weight: VitalRange | None = None
+    spo2: VitalRange | None = None
+    body_temperature: VitalRange | None = None
+    blood_glucose: VitalRange | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _possible(cls, value: VitalRange | None, info: ValidationInfo) -> VitalRange | None:
+        if value is None or info.field_name is None:
+            return value
+        vital = VITALS[info.field_name]
+        low, high = vital.possible
+        unit = vital.unit
+        for bound in (value.min, value.max):
+            if bound is not None and not low <= bound <= high:
+                raise ConfigValueError(
+                    f"{bound:g} {unit} is impossible for {info.field_name}",
+                    expected=f"min and max between {low:g} and {high:g} {unit}",
+                )
+        lo, hi = _merged(value, vital.normal)
+        if lo is not None and hi is not None and lo >= hi:
+            given, other = ("min", "max") if value.min is not None else ("max", "min")
+            raise ConfigValueError(
+                f"{given} ({lo if given == 'min' else hi:g}) is not inside the default "
+                f"range {lo if given == 'max' else vital.normal[0]:g}–"
+                f"{hi if given == 'min' else vital.normal[1]:g} {unit}",
+                expected=f"{other}: as well, so that min is lower than max",
+            )
+        return value
+
+    def range(self, capability: str) -> tuple[float | None, float | None]:
+        """(min, max) for `capability`: the resident's own where given, else the default."""
+        given: VitalRange | None = getattr(self, capability)
+        normal = VITALS[capability].normal
+        return normal if given is None else _merged(given, normal)
+
+
+def _merged(
+    given: VitalRange, normal: tuple[float | None, float | None]
+) -> tuple[float | None, float | None]:
+    return (
+        given.min if given.min is not None else normal[0],
+        given.max if given.max is not None else normal[1],
+    )
+
+
 class Resident(Strict):
     name: str
     language: Language | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    # How service providers know her ("Frau Berger", "Musterstr. 1"); else by `name`.
+    formal_name: str | None = None
+    address: str | None = None
+    vitals: Vitals = Vitals()
+    # What the resident measures herself and enters on the tablet; none: no tile.
+    measures: tuple[Measurement, ...] = ()
+
+    def range(self, capability: str) -> tuple[float | None, float | None]:
+        """Her normal range of `capability` (`heart_rate`, `bp_systolic`, …)."""
+        return self.vitals.range(capability)
 
 
 class RoomKind(StrEnum):
@@ -89,6 +182,7 @@ class DeviceRole(StrEnum):
     CLIMATE_SENSOR = "climate_sensor"
     SOS_BUTTON = "sos_button"
     CHECK_IN_BUTTON = "check_in_button"
+    VISIT_BUTTON = "visit_button"  # by the door: a carer presses it coming in and going out
     SMOKE = "smoke"
     WATER_LEAK = "water_leak"
     VITAL_SIGNS = "vital_signs"
@@ -125,6 +219,7 @@ class ContactRole(StrEnum):
     CARER = "carer"
     DOCTOR = "doctor"
     INSTALLER = "installer"
+    SERVICE = "service"  # a provider of services the tablet asks for (meals, escorts)
 
 
 class QuietHours(Strict):
@@ -223,6 +318,9 @@ class Web(Strict):
     port: int = Field(default=8080, gt=0, lt=65536)
     # Announce the hub as obhut.local on the home network (mDNS), for the tablet and laptops.
     mdns: Bool = False
+    # Where the hub is reached from the internet (a reverse proxy): service requests then
+    # carry a link the provider can answer with. Without it they answer by SMS only.
+    public_url: Annotated[str, BeforeValidator(web_address)] | None = None
 
 
 class Watchdog(Strict):
@@ -237,8 +335,24 @@ class Watchdog(Strict):
     daily_ok_to: tuple[Slug, ...] = ()
 
 
+class DailySummary(Strict):
+    """A calm word about the resident's day to the family, every day at `at`.
+
+    Before noon it tells the night just ended and yesterday; from noon on, today.
+    """
+
+    at: TimeOfDay
+    to: tuple[Slug, ...] = Field(min_length=1)
+    # Default: SMS to those with a phone when SMS is set up, else e-mail.
+    channel: Literal["sms", "email"] | None = None
+
+
 class Retention(Strict):
     observations: Duration = timedelta(days=90)
+    # Resolved alerts (with their messages) and audit entries older than this are deleted
+    # by the nightly clean-up; an alert that is not over is kept however old it is.
+    alerts: Duration = timedelta(days=730)
+    audit: Duration = timedelta(days=730)
 
 
 class Storage(Strict):
@@ -263,9 +377,57 @@ class Config(Strict):
     web: Web = Web()
     storage: Storage = Storage()
     watchdog: Watchdog = Watchdog()
+    daily_summary: DailySummary | None = None
+    services: dict[Slug, Service] = {}
+    video: Video = Video()
+
+    @model_validator(mode="after")
+    def _providers_are_contacts(self) -> Config:
+        """Providers written under a service become contacts (role service) for the outbox."""
+        added: dict[str, Contact] = {}
+        for sid, service in self.services.items():
+            p = service.provider
+            if p is None or p.contact is not None:
+                continue
+            cid = provider_id(sid)
+            if cid in self.contacts:
+                raise ConfigValueError(
+                    f"the contact '{cid}' has the id of service {sid}'s provider",
+                    hint=f"rename the contact, or write `contact: {cid}` under the service",
+                )
+            language = Language(p.language) if p.language else None
+            added[cid] = Contact(
+                name=p.name or sid,
+                role=ContactRole.SERVICE,
+                phone=p.phone,
+                email=p.email,
+                language=language,
+            )
+        if not added:
+            return self
+        return self.model_copy(update={"contacts": {**self.contacts, **added}})
+
+    @model_validator(mode="after")
+    def _resident_ranges(self) -> Config:
+        """A rule naming a resident (`resident: anna`) takes the limits it lacks from her."""
+        resolved = tuple(_with_resident(rule, self.residents) for rule in self.rules)
+        if all(a is b for a, b in zip(resolved, self.rules, strict=True)):
+            return self
+        return self.model_copy(update={"rules": resolved})
 
     def summary(self) -> str:
         return (
             f"{len(self.rooms)} rooms, {len(self.devices)} devices, "
             f"{len(self.rules)} rules, {len(self.contacts)} contacts"
         )
+
+
+def _with_resident(rule: RuleConfig, residents: dict[str, Resident]) -> RuleConfig:
+    # Kinds that can (vital_range, vital_entry) have `resident` and `with_resident`; an
+    # unknown resident is reported by the loader with its position.
+    name = getattr(rule, "resident", None)
+    resolve = getattr(rule, "with_resident", None)
+    if name is None or resolve is None or name not in residents:
+        return rule
+    resolved: RuleConfig = resolve(residents[name])
+    return resolved

@@ -119,6 +119,14 @@ class AlertTx:
         sql = f"SELECT {_ALERT_COLUMNS} FROM alerts ORDER BY id DESC LIMIT ?"  # noqa: S608
         return [_alert(r) for r in self.conn.execute(sql, (limit,))]
 
+    def opened_between(self, start: datetime, end: datetime, kind: str) -> list[Alert]:
+        """Alerts of one kind (e.g. reminder) opened in [start, end), oldest first."""
+        sql = (
+            f"SELECT {_ALERT_COLUMNS} FROM alerts "  # noqa: S608 - fixed columns
+            "WHERE opened_ts >= ? AND opened_ts < ? AND kind = ? ORDER BY opened_ts, id"
+        )
+        return [_alert(r) for r in self.conn.execute(sql, (to_ms(start), to_ms(end), kind))]
+
     def insert(
         self,
         *,

@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from hub.model import Deadline, Observation, ValueKind
 from hub.store import overlay
+from hub.store.bins import Bin, with_pending
 from hub.store.codec import (
     check_texts,
     encode_deadline,
@@ -241,6 +242,23 @@ class Store:
             ]
             stored = await self._run(self._db.observations, lo, hi, names)
         return overlay.observations(stored, pending)
+
+    async def bins(
+        self,
+        entity: str,
+        start: datetime,
+        end: datetime,
+        length: timedelta,
+        within: tuple[float, float],
+    ) -> list[Bin]:
+        """Numeric readings of `entity` in [start, end) and within `within`, per `length`."""
+        lo, hi = to_ms_ceil(start), to_ms_ceil(end)
+        bin_ms = int(length.total_seconds() * 1000)
+        low, high = within
+        async with self._lock:
+            pending = list(self._queue.batch.observations)
+            stored = await self._run(self._db.bins, entity, lo, hi, bin_ms, low, high)
+        return with_pending(stored, pending, entity, lo, hi, bin_ms, low, high)
 
     async def load_deadlines(self) -> list[Deadline]:
         """Every pending deadline, soonest first."""

@@ -154,6 +154,71 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        6,
+        [
+            # What the resident asked for on the tablet (a meal, an escort, shopping, a call).
+            # id is the number of the alert note that carries its messages through the outbox,
+            # so "OK 17" and "JA 17" never name two different things. state: requested, sent,
+            # confirmed, declined, failed, cancelled. Only the SHA-256 of the answer link's
+            # token is kept; the link itself travels in the note's data.
+            """CREATE TABLE service_requests (
+                id INTEGER PRIMARY KEY,
+                service TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                provider TEXT NOT NULL,  -- a contact id
+                details TEXT NOT NULL DEFAULT '{}',  -- JSON: menu item, destination, day, time
+                state TEXT NOT NULL CHECK (state IN ('requested', 'sent', 'confirmed',
+                    'declined', 'failed', 'cancelled')),
+                created_ts INTEGER NOT NULL,  -- ms since epoch, UTC
+                sent_ts INTEGER,
+                answered_ts INTEGER,
+                answer TEXT NOT NULL DEFAULT '',  -- what the provider added: "Di 10 Uhr"
+                answered_by TEXT,
+                asked_by TEXT NOT NULL DEFAULT '',
+                client_key TEXT UNIQUE,  -- the tablet's own key: a retried POST asks once
+                token_hash TEXT UNIQUE,
+                expires_ts INTEGER
+            )""",
+            "CREATE INDEX service_requests_created ON service_requests (created_ts)",
+        ],
+    ),
+    (
+        7,
+        [
+            # Reminders made on the carer page; the hub runs each as a reminder rule with the
+            # id `carer-reminder-<id>` (a hyphen: no id in obhut.yaml can take it). A deleted
+            # one keeps its row (deleted_ts) so that its history can still be named.
+            """CREATE TABLE reminders (
+                id INTEGER PRIMARY KEY,
+                text TEXT NOT NULL,
+                times TEXT NOT NULL,  -- JSON list of "HH:MM"
+                weekdays TEXT NOT NULL DEFAULT '[]',  -- JSON list of mon..sun; [] every day
+                confirm_within_s INTEGER NOT NULL,
+                notify TEXT NOT NULL,  -- JSON: a policy's name, or a list of contact ids
+                medication INTEGER NOT NULL DEFAULT 0,
+                picture TEXT,  -- a file name in <data_dir>/pictures
+                created_ts INTEGER NOT NULL,  -- ms since epoch, UTC
+                created_by TEXT NOT NULL,
+                changed_ts INTEGER NOT NULL,
+                changed_by TEXT NOT NULL,
+                deleted_ts INTEGER
+            )""",
+            # Carers' visits: checked in and out on the tablet or with a visit button (`via`
+            # is the entity, visit.tablet or visit.<room>). A visit never checked out keeps
+            # left_ts NULL.
+            """CREATE TABLE visits (
+                id INTEGER PRIMARY KEY,
+                arrived_ts INTEGER NOT NULL,
+                arrived_via TEXT NOT NULL,
+                carer TEXT NOT NULL DEFAULT '',
+                left_ts INTEGER,
+                left_via TEXT,
+                left_carer TEXT
+            )""",
+            "CREATE INDEX visits_arrived ON visits (arrived_ts)",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hub.model import Observation
+from hub.store.bins import Raw, stored_bins
 from hub.store.codec import (
     SEQ_BITS,
     DeadlineRow,
@@ -233,6 +234,16 @@ class Database:
             "SELECT ts, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT ?",
             (limit,),
         ).fetchall()
+
+    def bins(
+        self, entity: str, lo_ms: int, hi_ms: int, bin_ms: int, low: float, high: float
+    ) -> list[Raw]:
+        if entity not in self.entity_ids:
+            self.load_names()
+        entity_id = self.entity_ids.get(entity)
+        if entity_id is None:
+            return []
+        return stored_bins(self.conn, entity_id, lo_ms, hi_ms, bin_ms, low, high)
 
     def daily_aggregates(
         self, entity: str, first: date, last: date, tz: ZoneInfo | None

@@ -86,6 +86,7 @@ _HEADERS = {
 }
 # Pages with a form that is sent before anyone has signed in (double-submitted CSRF cookie).
 _FORM_PAGES = ("/login", "/setup", "/pair")
+_ANSWER_PAGES = "/r/"  # a provider's answer to a service request (hub/web/answer.py)
 
 
 def build_app(hub: Hub, gate: Gate | None = None) -> web.Application:
@@ -219,8 +220,18 @@ async def _security(request: web.Request, handler: Handler) -> web.StreamRespons
         e.headers.update(_HEADERS)
         raise
     if not response.prepared:
-        response.headers.update(_HEADERS)
+        response.headers.update(_headers_for(request))
     return response
+
+
+def _headers_for(request: web.Request) -> dict[str, str]:
+    """The tablet's page may frame the configured video calls' pages and lend them camera,
+    microphone and full screen; every other page frames nothing."""
+    if request.path != RESIDENT_HOME:
+        return _HEADERS
+    from hub.web.resident.video import frame_headers
+
+    return {**_HEADERS, **frame_headers(request.app[HUB].config, _CSP)}
 
 
 async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -255,7 +266,11 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
         expected = session.csrf if session else request.cookies.get(CSRF_COOKIE)
         if not await csrf_ok(request, expected):
             _refuse(request, web.HTTPForbidden, "missing or wrong CSRF token")
-    elif session is None and request.path in _FORM_PAGES and not request.cookies.get(CSRF_COOKIE):
+    elif (
+        session is None
+        and (request.path in _FORM_PAGES or request.path.startswith(_ANSWER_PAGES))
+        and not request.cookies.get(CSRF_COOKIE)
+    ):
         new_csrf = request[accounts.PRE_CSRF] = secrets.token_urlsafe(24)
     response = await handler(request)
     if not response.prepared:

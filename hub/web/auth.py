@@ -38,7 +38,8 @@ PAIRING_SECONDS = 10 * 60
 # Where a resident lands after pairing or signing in: the tablet's page.
 RESIDENT_HOME = "/tablet"
 # /twilio/sms is Twilio's webhook: it carries no session, its signature is checked instead.
-PUBLIC = ("/login", "/setup", "/pair", "/static/", "/health", "/twilio/sms")
+# /r/<token> is a provider's answer to a service request: the link's token is the authority.
+PUBLIC = ("/login", "/setup", "/pair", "/static/", "/health", "/twilio/sms", "/r/")
 # Public forms are protected by a double-submitted token; Twilio signs its requests instead.
 CSRF_EXEMPT = ("/twilio/sms",)
 # Whole areas closed to lower roles, whatever their handlers check.

@@ -48,6 +48,7 @@ class Binding:
     unsubscribe: Callable[[], None] | None = None
     momentary: bool = False
     pressed_at: datetime | None = None
+    toggles: bool = False  # a visit button: each press checks in, or out
 
 
 @dataclass
@@ -76,6 +77,9 @@ class ZigbeeSource:
         self.devices: dict[str, DeviceView] = {}
         self.by_entity: dict[str, Binding] = {}
         self.ready = asyncio.Event()
+        # Whether a carer's visit is open now: the hub's visit log answers (a press then
+        # checks out); without one, every press checks in.
+        self.visit_open: Callable[[], bool] = lambda: False
 
     async def run(self, publish: Publish) -> None:
         """Run the gateway; a radio that cannot be opened is reported and tried again."""
@@ -163,6 +167,7 @@ class ZigbeeSource:
             binding = Binding(target.id, row.reads, entities[info.unique_id])
             if capability in MOMENTARY:
                 binding.momentary = True
+                binding.toggles = target.capability is Capability.VISIT
                 binding.last = read_value(row.reads, binding.zha_entity)
             binding.unsubscribe = binding.zha_entity.on_event(
                 STATE_CHANGED, lambda _e, b=binding: self._changed(b)
@@ -185,8 +190,8 @@ class ZigbeeSource:
         if binding.pressed_at is not None and now - binding.pressed_at < PRESS_DEBOUNCE:
             return
         binding.pressed_at = now
-        binding.last = True
-        self._emit(binding.entity_id, True)
+        binding.last = True  # the zha entity's value; a toggle's meaning is the visit's
+        self._emit(binding.entity_id, not self.visit_open() if binding.toggles else True)
 
     def _detach(self, view: DeviceView) -> None:
         if view.unsubscribe is not None:

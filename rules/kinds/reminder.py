@@ -9,6 +9,8 @@
       severity: warning            # default, for the "not confirmed" finding
       notify: pflegedienst
       suspend_when_away: true      # default
+      medication: true             # the tablet's button says "Genommen" (default: "Erledigt")
+      picture: tablettenbox.jpg    # shown beside the text: a file in <data_dir>/pictures
 
 At each time the rule emits an info finding that the tablet shows (data: reminder: true, the
 text, the time); the resident confirms it on the tablet, which sends an observation of
@@ -28,6 +30,7 @@ A confirmation is also a sign of life for wake_up and inactivity.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, time, timedelta
 from itertools import pairwise
 from typing import Annotated, Any, Literal
@@ -65,6 +68,18 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, (str, int, float)) else value
 
 
+_PICTURE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(?:jpe?g|png|webp)$", re.IGNORECASE)
+
+
+def _picture(value: Any) -> Any:
+    if not isinstance(value, str) or not _PICTURE.match(value) or ".." in value:
+        raise ConfigValueError(
+            f"'{value}' is not a picture's file name",
+            expected="a JPEG, PNG or WebP file in the data folder's pictures/, e.g. box.jpg",
+        )
+    return value
+
+
 class Config(RuleConfig):
     kind: Literal["reminder"] = "reminder"
     text: Annotated[str, Field(min_length=1)]
@@ -73,6 +88,8 @@ class Config(RuleConfig):
     confirm_within: Duration = timedelta(minutes=30)
     severity: Severity = Severity.WARNING
     suspend_when_away: Bool = True
+    medication: Bool = False
+    picture: Annotated[str, BeforeValidator(_picture)] | None = None
 
     @model_validator(mode="after")
     def _times_make_sense(self) -> Config:

@@ -6,6 +6,7 @@
       room: schlafzimmer     # or entity: heart_rate.schlafzimmer; neither: every sensor
       min: 50                # per minute; one of min and max may be left out
       max: 100
+      resident: anna         # or: the limits not given here are anna's (residents.anna.vitals)
       duration: 10m          # out of range this long
       hysteresis: 3          # clear only once back inside by this margin (49 → 53 or more)
       stale_after: 10m       # an episode whose last reading is older is held, not raised
@@ -24,26 +25,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import ValidationInfo, field_validator, model_validator
 
 from hub.config.problems import ConfigValueError
 from hub.config.units import Duration, Slug
 from hub.model import Capability, Deadline, Entity, EntityId, Observation, Severity
+from hub.vitals.measures import PLAUSIBLE
 from rules.base import BaseRule
 from rules.config import RuleConfig
 from rules.engine import RuleContext
 from rules.explain import Texts, number
 
+if TYPE_CHECKING:
+    from hub.config.model import Resident
+
 Measure = Literal["heart_rate", "respiratory_rate"]
 Side = Literal["low", "high"]
-# Outside these a reading is an artefact of the sensor, not a person: a monitor writes 0
-# when a lead comes off, and the MIMIC-II record has a lone 11.5 inside such a dropout.
-PLAUSIBLE: dict[str, tuple[float, float]] = {
-    "heart_rate": (20.0, 250.0),
-    "respiratory_rate": (3.0, 80.0),
-}
+# PLAUSIBLE (hub.vitals.measures): outside it a reading is an artefact of the sensor, not a
+# person: a monitor writes 0 when a lead comes off, and the MIMIC-II record has a lone 11.5
+# inside such a dropout.
 DEFAULT_HYSTERESIS: dict[str, float] = {"heart_rate": 3.0, "respiratory_rate": 2.0}
 NAME: dict[str, Texts] = {
     "heart_rate": {"de": "Puls", "en": "Heart rate"},
@@ -78,6 +80,7 @@ class Config(RuleConfig):
     entity: str | None = None
     min: float | None = None
     max: float | None = None
+    resident: Slug | None = None  # limits not given here come from her vitals
     duration: Duration = timedelta(minutes=10)
     hysteresis: float | None = None  # default: 3 for heart rate, 2 for breathing rate
     stale_after: Duration = timedelta(minutes=10)
@@ -103,10 +106,11 @@ class Config(RuleConfig):
 
     @model_validator(mode="after")
     def _limits(self) -> Self:
-        if self.min is None and self.max is None:
+        if self.min is None and self.max is None and self.resident is None:
             raise ConfigValueError(
                 "a vital_range rule needs a range",
-                expected="min:, max:, or both, per minute (e.g. min: 50, max: 100)",
+                expected="min:, max:, or both, per minute (e.g. min: 50, max: 100); "
+                "or resident: to take the resident's range",
             )
         if self.min is not None and self.max is not None and self.min >= self.max:
             raise ConfigValueError(
@@ -116,6 +120,14 @@ class Config(RuleConfig):
         if self.hysteresis is not None and self.hysteresis < 0:
             raise ConfigValueError("hysteresis cannot be negative", expected="e.g. 3")
         return self
+
+    def with_resident(self, resident: Resident) -> Config:
+        """The limits this rule does not give itself taken from `resident`'s range."""
+        # A min of the rule above her max is reported by the loader, at the rule's min.
+        low, high = resident.range(self.measure)
+        low = self.min if self.min is not None else low
+        high = self.max if self.max is not None else high
+        return self.model_copy(update={"min": low, "max": high})
 
     @property
     def margin(self) -> float:

@@ -14,13 +14,14 @@ import shutil
 import threading
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import Future
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hub.app import Hub
-from hub.clock import SystemClock
+from hub.clock import Clock, SimulatedClock, SystemClock
 from hub.config import load_config
 from hub.web.app import serve
 from hub.web.auth import Gate
@@ -69,22 +70,38 @@ escalation:
 rules:
   - {{kind: panic}}
   - {{kind: reminder, id: tabletten, text: Tabletten nehmen, at: "08:00"}}
-sms:
+{rules}sms:
   account_sid: {sid}
   auth_token: !secret twilio_token
   sender: "{sender}"
   api_url: {api_url}
-  poll_every: 30s
+  poll_every: {poll_every}
 storage: {{data_dir: {data}, commit_interval: 1s}}
-"""
+{extra}"""
 
 
 class LiveHub:
     """A hub with its web UI on 127.0.0.1 and a Twilio stand-in, on a loop in a thread."""
 
-    def __init__(self, tmp_path: Path, language: str = "de") -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        language: str = "de",
+        clock: Clock | None = None,
+        rules: str = "",
+        extra: str = "",
+        poll_every: str = "30s",
+    ) -> None:
+        """`clock`: a SimulatedClock that the test moves (`advance_to`); `rules`: more YAML
+        items for the rules list, each line starting with "  - "; `extra`: more sections at
+        the end (services:, video:, web:); `poll_every`: how often SMS replies are fetched
+        (a test waiting for "JA 17" sets "1s")."""
         self.tmp_path = tmp_path
         self.language = language
+        self.clock = clock or SystemClock()
+        self.rules = rules
+        self.extra = extra
+        self.poll_every = poll_every
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.gate = Gate(setup_code="ABCD-EFGH")
@@ -125,11 +142,14 @@ class LiveHub:
                     sender=SENDER,
                     api_url=twilio.base_url,
                     data=self.tmp_path / "data",
+                    rules=self.rules,
+                    extra=self.extra,
+                    poll_every=self.poll_every,
                 ),
                 encoding="utf-8",
             )
             async with (
-                Hub.running(load_config(path), path, SystemClock()) as hub,
+                Hub.running(load_config(path), path, self.clock) as hub,
                 serve(hub, self.gate, "127.0.0.1", self.port),
             ):
                 self.hub = hub
@@ -147,6 +167,11 @@ class LiveHub:
             return fn()
 
         return self.run(wrapped())
+
+    def advance_to(self, when: datetime) -> None:
+        """Move the hub's simulated clock, letting every deadline on the way fire."""
+        assert isinstance(self.clock, SimulatedClock), "LiveHub(clock=SimulatedClock(...))"
+        self.run(self.clock.advance_to(when))
 
     def sms_to(self, number: str) -> list[str]:
         return self.call(lambda: [m.body for m in self.twilio.outbound if m.to == number])

@@ -14,10 +14,10 @@ from aiohttp import web
 
 from hub.alerts.model import AlertState
 from hub.i18n import register
-from hub.model import Capability, slugify
+from hub.model import slugify
 from hub.store.retention import local_midnight
 from hub.web.auth import require
-from hub.web.carer import charts, summary
+from hub.web.carer import charts, summary, vitals
 from hub.web.carer.words import WORDS
 
 if TYPE_CHECKING:
@@ -27,14 +27,18 @@ if TYPE_CHECKING:
 ROLES = ("carer", "installer")
 HISTORY = 20
 LOW_BATTERY = 20.0  # percent
-VITALS = (Capability.HEART_RATE, Capability.RESPIRATORY_RATE)
 ACTIVITY = ("motion", "presence", "contact", "bed_occupancy")
 NAV = (
     ("/carer", "carer_nav_alerts"),
     ("/carer/today", "carer_nav_today"),
     ("/carer/summary", "carer_nav_summary"),
+    ("/carer/routine", "carer_nav_routine"),
     ("/carer/vitals", "carer_nav_vitals"),
     ("/carer/devices", "carer_nav_devices"),
+    ("/carer/reminders", "carer_nav_reminders"),
+    ("/carer/visits", "carer_nav_visits"),
+    ("/carer/requests", "carer_nav_requests"),
+    ("/carer/export", "carer_nav_export"),
 )
 
 register(WORDS)
@@ -45,9 +49,22 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/carer", alerts_page)
     app.router.add_post("/carer/alerts/{alert_id:\\d+}/{verb:acknowledge|resolve}", alert_form)
     app.router.add_get("/carer/today", today_page)
-    app.router.add_get("/carer/vitals", vitals_page)
     app.router.add_get("/carer/devices", devices_page)
     summary.setup(app)
+    vitals.setup(app)
+    from hub.web.carer import reminders, visits  # the words they register come with them
+
+    reminders.setup(app)
+    visits.setup(app)
+    from hub.web.carer import requests
+
+    requests.setup(app)  # service requests from the tablet and their answers
+    from hub.web.carer import export
+
+    export.setup(app)  # CSV and FHIR downloads, audited
+    from hub.web.carer import routine
+
+    routine.setup(app)  # her usual day, as the routine rules learned it
 
 
 def _hub(request: web.Request) -> Hub:
@@ -170,74 +187,6 @@ async def today_page(request: web.Request) -> web.Response:
     rooms = {rid: room.name for rid, room in hub.config.rooms.items()}
     chart = charts.timeline(observations, rooms, room_of, start, now, tz)
     return _page(request, "today.html", chart=chart, day=now.astimezone(tz).strftime("%d.%m.%Y"))
-
-
-# Vital signs
-
-
-async def vitals_page(request: web.Request) -> web.Response:
-    require(request, *ROLES)
-    hub = _hub(request)
-    tz = hub.config.home.tz
-    now = hub.clock.now()
-    day_start = now - timedelta(days=1)
-    today = now.astimezone(tz).date()
-    week_start = local_midnight(today - timedelta(days=6), tz)
-    known = {e.id for e in hub.entities if e.capability in VITALS}
-    known |= {eid for eid in hub.state if eid.partition(".")[0] in {c.value for c in VITALS}}
-    raw = await hub.store.observations(week_start, now + timedelta(seconds=1), known)
-    sections = []
-    for entity_id in sorted(known, key=lambda e: (e.partition(".")[0] != "heart_rate", e)):
-        capability = entity_id.partition(".")[0]
-        points = charts.series(o for o in raw if o.entity == entity_id)
-        day_ticks = [
-            (now - timedelta(hours=h)).replace(minute=0, second=0, microsecond=0)
-            for h in range(24, -1, -4)
-        ]
-        day = charts.line_chart(
-            [p for p in points if p[0] >= day_start],
-            day_start,
-            now,
-            capability,
-            tz,
-            max_gap=timedelta(minutes=30),
-            x_ticks=[t for t in day_ticks if t >= day_start],
-            x_format="%H:%M",
-        )
-        week_points = charts.hourly(points)
-        covered = {ts.astimezone(tz).date() for ts, _ in week_points}
-        # Days whose raw readings retention has folded away: their daily mean, at noon.
-        for agg in await hub.store.daily_aggregates(
-            entity_id, today - timedelta(days=6), today, tz=tz
-        ):
-            mean = agg.mean
-            if agg.day in covered or mean is None or agg.min is None or agg.min <= 0:
-                continue
-            noon = local_midnight(agg.day, tz) + timedelta(hours=12)
-            week_points.append((noon, charts.valid(capability, mean)))
-        week_points.sort(key=lambda p: p[0])
-        week = charts.line_chart(
-            week_points,
-            week_start,
-            now,
-            capability,
-            tz,
-            max_gap=timedelta(hours=6),
-            x_ticks=[local_midnight(today - timedelta(days=d), tz) for d in range(6, -1, -1)],
-            x_format="%d.%m.",
-        )
-        entity = hub.entities.get(entity_id)
-        room = hub.config.rooms.get(entity.room) if entity and entity.room else None
-        sections.append(
-            {
-                "id": entity_id,
-                "capability": capability,
-                "where": room.name if room else (entity.name if entity else entity_id),
-                "day": day,
-                "week": week,
-            }
-        )
-    return _page(request, "vitals.html", sections=sections)
 
 
 # Devices

@@ -1,24 +1,25 @@
-"""The daily summary: one calm sentence about a day, and its numbers.
+"""The daily summary: the family's calm sentence about a day, and its numbers.
 
-Computed from the store's observations in the home's time zone: when the resident got up,
-kitchen visits, time out of the flat, bathroom visits at night (the night before the day's
-morning, 22:00–06:00), and the day's alerts.
+The sentence is the one the daily message tells (hub/insights/summary.py); the numbers are
+the learned routine's (rules/routine.py): when the resident got up, kitchen visits, time out
+of the flat, bathroom visits at night (22:00–06:00 before the day's morning), and the day's
+alerts.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from hub.config.model import RoomKind
 from hub.i18n import translator
-from hub.model import Observation
+from hub.insights.daily import day_facts
+from hub.insights.day import visits
+from hub.insights.summary import compose
 from hub.store.retention import local_midnight
 from hub.web.auth import require
 
@@ -26,12 +27,8 @@ if TYPE_CHECKING:
     from hub.app import Hub
 
 ROLES = ("carer", "installer")
-GOT_UP_AFTER = time(5, 0)
-NIGHT_FROM = time(22, 0)
-NIGHT_UNTIL = time(6, 0)
-VISIT_GAP = timedelta(minutes=10)  # motion this far apart starts a new visit
-OUT_MIN = timedelta(minutes=10)  # a quiet stretch between door events this long is "out"
 ALERTS_SCAN = 200
+__all__ = ["Summary", "sentence", "setup", "visits"]
 
 
 @dataclass
@@ -45,65 +42,6 @@ class Summary:
     @property
     def out_minutes(self) -> int:
         return round(sum((b - a).total_seconds() for a, b in self.out) / 60)
-
-
-def visits(times: Iterable[datetime], gap: timedelta = VISIT_GAP) -> int:
-    """Motion times counted as visits: a new visit after `gap` without motion."""
-    count = 0
-    last: datetime | None = None
-    for ts in sorted(times):
-        if last is None or ts - last >= gap:
-            count += 1
-        last = ts
-    return count
-
-
-def summarize(
-    observations: Iterable[Observation],
-    room_of: dict[str, str],
-    kinds: dict[str, RoomKind],
-    day: date,
-    tz: ZoneInfo,
-) -> Summary:
-    """The numbers of `day` from observations covering the night before and the day."""
-    start = local_midnight(day, tz)
-    end = local_midnight(day + timedelta(days=1), tz)
-    up_from = datetime.combine(day, GOT_UP_AFTER, tzinfo=tz)
-    night = (
-        datetime.combine(day - timedelta(days=1), NIGHT_FROM, tzinfo=tz),
-        datetime.combine(day, NIGHT_UNTIL, tzinfo=tz),
-    )
-    out = Summary()
-    kitchen: list[datetime] = []
-    bathroom: list[datetime] = []
-    motion: list[datetime] = []
-    doors: list[datetime] = []
-    for obs in sorted(observations, key=lambda o: o.ts):
-        capability = obs.entity.partition(".")[0]
-        kind = kinds.get(room_of.get(obs.entity, ""))
-        if capability == "motion" and obs.value is True:
-            if night[0] <= obs.ts < night[1] and kind is RoomKind.BATHROOM:
-                bathroom.append(obs.ts)
-            if start <= obs.ts < end:
-                motion.append(obs.ts)
-                if kind is RoomKind.KITCHEN:
-                    kitchen.append(obs.ts)
-        up_sign = (capability == "motion" and obs.value is True) or (
-            capability == "bed_occupancy" and obs.value is False
-        )
-        if up_sign and out.got_up is None and up_from <= obs.ts < end:
-            out.got_up = obs.ts
-        if obs.entity == "contact.front_door" and start <= obs.ts < end:
-            doors.append(obs.ts)
-    out.kitchen = visits(kitchen)
-    out.night_bathroom = visits(bathroom)
-    for a, b in itertools.pairwise(doors):
-        if b - a >= OUT_MIN and not any(a < m < b for m in motion):
-            if out.out and out.out[-1][1] == a:
-                out.out[-1] = (out.out[-1][0], b)
-            else:
-                out.out.append((a, b))
-    return out
 
 
 def sentence(s: Summary, t: Callable[[str], str], tz: ZoneInfo) -> str:
@@ -159,13 +97,8 @@ async def summary_page(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="day must be a date YYYY-MM-DD, not in the future")
     start = local_midnight(day, tz)
     end = min(local_midnight(day + timedelta(days=1), tz), now + timedelta(seconds=1))
-    night_start = datetime.combine(day - timedelta(days=1), NIGHT_FROM, tzinfo=tz)
-    room_of = {e.id: e.room for e in hub.entities if e.room}
-    wanted = {e for e in room_of if e.partition(".")[0] in ("motion", "bed_occupancy")}
-    wanted.add("contact.front_door")
-    observations = await hub.store.observations(min(night_start, start), end, wanted)
-    kinds = {rid: room.kind for rid, room in hub.config.rooms.items()}
-    s = summarize(observations, room_of, kinds, day, tz)
+    facts = await day_facts(hub, day, now)
+    s = Summary(facts.got_up, facts.kitchen or 0, list(facts.out), facts.night_bathroom)
     alerts = await hub.alerts.recent_alerts(ALERTS_SCAN)
     s.alerts = sum(1 for a in alerts if start <= a.opened < end and not a.system)
     t = translator(_lang(request))
@@ -176,6 +109,7 @@ async def summary_page(request: web.Request) -> web.Response:
         day_iso=day.isoformat(),
         previous=(day - timedelta(days=1)).isoformat(),
         next=(day + timedelta(days=1)).isoformat() if day < today else "",
+        message=compose(facts, _lang(request)),
         sentence=sentence(s, t, tz),
         got_up=s.got_up.astimezone(tz).strftime("%H:%M") if s.got_up else "–",
         kitchen=s.kitchen,

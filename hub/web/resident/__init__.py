@@ -43,6 +43,14 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/api/resident/reminder/{rule}/confirm", api_reminder)
     app.router.add_post("/api/resident/light", api_light)
     app.router.add_post("/api/resident/heating", api_heating)
+    from hub.web.resident import measurements, visits  # tablet parts: they import from here
+
+    visits.setup(app)
+    measurements.setup(app)
+    from hub.web.resident import services, video
+
+    services.setup(app)  # service requests, and the providers' answer page /r/<token>
+    video.setup(app)
 
 
 def _hub(request: web.Request) -> Hub:
@@ -122,13 +130,18 @@ def _is_reminder(alert: Alert) -> bool:
 
 
 def _reminder(config: Config, alert: Alert) -> dict[str, Any]:
-    text = alert.data.get("text")
-    if not text:
-        for rule in config.rules:
-            if rule.rule_id == alert.rule:
-                text = getattr(rule, "text", None)
+    rule = next((r for r in config.rules if r.rule_id == alert.rule), None)
+    text = alert.data.get("text") or getattr(rule, "text", None)
     at = alert.data.get("at") or alert.subject.removeprefix("reminder ").strip()
-    return {"rule": alert.rule, "text": text or alert.data.get("explanation", ""), "at": at}
+    picture = getattr(rule, "picture", None)
+    return {
+        "rule": alert.rule,
+        "text": text or alert.data.get("explanation", ""),
+        "at": at,
+        # the pill box beside the text, and "Genommen" rather than "Erledigt" for a medicine
+        "picture": f"/pictures/{picture}" if picture else None,
+        "medication": bool(getattr(rule, "medication", False)),
+    }
 
 
 def _number(hub: Hub, entity: str) -> float | None:

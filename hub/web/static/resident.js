@@ -257,11 +257,23 @@
     ul.textContent = "";
     list.forEach(function (r) {
       var li = item(r.at ? r.at + " · " + r.text : r.text);
-      li.appendChild(button(words.done, function () {
+      li.className = "reminder";
+      if (r.picture) {
+        // The pill box beside the text; a picture that will not load is simply left out.
+        var img = document.createElement("img");
+        img.className = "picture";
+        img.alt = "";
+        img.addEventListener("error", function () { img.remove(); });
+        img.src = r.picture;
+        li.insertBefore(img, li.firstChild);
+      }
+      var confirm = button(r.medication ? words.taken : words.done, function () {
         li.remove();
         if (!ul.children.length) $("reminders").hidden = true;
         deliver("/api/resident/reminder/" + encodeURIComponent(r.rule) + "/confirm").catch(function () {});
-      }));
+      });
+      confirm.className = "big ok";
+      li.appendChild(confirm);
       ul.appendChild(li);
     });
     $("reminders").hidden = list.length === 0;

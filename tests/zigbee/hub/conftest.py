@@ -27,6 +27,9 @@ BOUND = 10.0  # a safety bound on waiting for real asyncio events, not a sleep
 FLAT = {
     "schlafzimmer-heizung": ("aqara-lumi-airrtc-aeu001.json", "schlafzimmer", "thermostat"),
     "schlafzimmer-sos": ("samjin-button.json", "schlafzimmer", "sos_button"),
+    # the same button by the door, for the care service's visits or the daily check-in
+    "flur-besuch": ("samjin-button.json", "flur", "visit_button"),
+    "flur-ok": ("samjin-button.json", "flur", "check_in_button"),
     # name: (dump, room, role)
     "bad-motion": ("lumi-lumi-sensor-motion-aq2.json", "bad", "motion"),
     "flur-motion": ("ikea-of-sweden-vallhorn-wireless-motion-sensor.json", "flur", "motion"),

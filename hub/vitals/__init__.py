@@ -1,0 +1,1 @@
+"""Vital signs: what can be measured, what is possible, what is normal, resting rates."""

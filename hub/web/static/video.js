@@ -1,0 +1,96 @@
+// Video calls: the call's page full screen in a frame, "Verbinde mit …" until it has loaded,
+// and a big red "Auflegen" that removes the frame (which ends the call) and goes home.
+// Before an appointment the hub says so, and the tablet asks "Jetzt verbinden?".
+(function () {
+  "use strict";
+  var O = window.Obhut;
+  var reminderScreen = document.getElementById("video-reminder");
+  if (!O || !reminderScreen) return;
+  var noop = function () {};
+
+  function event(screen, what) {
+    O.call("POST", "/api/resident/video/" + encodeURIComponent(screen.dataset.call) + "/" + what).catch(noop);
+  }
+
+  function start(screen) {
+    var holder = screen.querySelector(".video-frame");
+    var connecting = screen.querySelector(".video-connecting");
+    holder.textContent = "";
+    connecting.hidden = false;
+    var frame = document.createElement("iframe");
+    frame.allow = screen.dataset.allow;
+    frame.setAttribute("allowfullscreen", "");
+    frame.title = screen.getAttribute("aria-label");
+    frame.addEventListener("load", function () { connecting.hidden = true; });
+    frame.src = screen.dataset.url;
+    holder.appendChild(frame);
+    screen.querySelector(".hang-up").focus();
+    event(screen, "start");
+  }
+
+  function hangUp(screen) {
+    screen.querySelector(".video-frame").textContent = ""; // the call ends with its page
+    O.close(screen);
+    event(screen, "end");
+  }
+
+  var calls = document.querySelectorAll(".screen.video");
+  Array.prototype.forEach.call(calls, function (screen) {
+    screen.addEventListener("obhut:open", function () { start(screen); });
+    screen.querySelector(".hang-up").addEventListener("click", function () { hangUp(screen); });
+  });
+
+  function inCall() {
+    return Array.prototype.some.call(calls, function (screen) { return !screen.hidden; });
+  }
+
+  // Reminders: "Später" hides one until its time has come; then it asks once more.
+  var dismissed = {}; // key → "soon" or "due"
+  var current = null;
+
+  function phase(r) { return r.due ? "due" : "soon"; }
+
+  function show(reminders) {
+    var next = null;
+    reminders.forEach(function (r) {
+      var seen = dismissed[r.key];
+      if (!next && seen !== "due" && seen !== phase(r)) next = r;
+    });
+    if (!next || inCall()) {
+      if (!reminderScreen.hidden) O.close(reminderScreen);
+      current = null;
+      return;
+    }
+    document.getElementById("video-reminder-text").textContent = next.text;
+    current = next;
+    if (reminderScreen.hidden) O.open("video-reminder");
+  }
+
+  document.getElementById("video-connect").addEventListener("click", function () {
+    if (!current) return;
+    dismissed[current.key] = "due";
+    O.close(reminderScreen);
+    O.open("video-" + current.call);
+    current = null;
+  });
+  document.getElementById("video-later").addEventListener("click", function () {
+    if (current) dismissed[current.key] = phase(current);
+    O.close(reminderScreen);
+    current = null;
+  });
+
+  var EVERY = 4000; // each answer to the tablet is audited: not with every status
+  var inFlight = false;
+  var asked = 0;
+  function refresh() {
+    if (inFlight || Date.now() - asked < EVERY) return;
+    inFlight = true;
+    asked = Date.now();
+    O.call("GET", "/api/resident/video").then(function (data) {
+      inFlight = false;
+      show(data.reminders || []);
+    }, function () { inFlight = false; });
+  }
+  O.onStatus(refresh);
+  refresh();
+})();
