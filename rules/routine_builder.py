@@ -61,6 +61,7 @@ class DayBuilder:
             self._gaps.append((self._start, start))  # the day before the builder began
         self._on: dict[str, bool] = {}  # presence and power: only switching on is news
         self._candidate: datetime | None = None  # a first sign of getting up
+        self._first_up: datetime | None = None  # the day's first such sign
         self._last_up: datetime | None = None
         self._woke: datetime | None = None
         self._out = Outings()
@@ -70,8 +71,8 @@ class DayBuilder:
         self._sitting: set[str] = set()  # presence in the living rooms, on
         self._next_night = 0  # bathroom visits since 22:00, for tomorrow's morning
         self._next_bedtime: int | None = None
-        self._night_out = 0  # minutes out and unobserved from 22:00, for tomorrow
-        self._night_gap = 0
+        self._night_out = 0  # minutes out from 22:00, for tomorrow's night
+        self._night_gap = 0  # minutes not watched from 22:00, likewise
 
     # -- the current day -------------------------------------------------------------------
 
@@ -111,7 +112,7 @@ class DayBuilder:
         closed = self.advance(ts) if ts >= self._end or self._living_last else []
         self.now = max(self.now, ts)
         place = self.layout.place(obs.entity)
-        if place is None:
+        if place is None or ts < self._start:  # nothing to do with her, or a finished day's
             return closed
         cap, value = place.capability, obs.value
         if cap is C.AWAY:
@@ -165,6 +166,7 @@ class DayBuilder:
         last = self._last_up
         if self._candidate is None or last is None or ts - last >= PAUSE:
             self._candidate = ts
+        self._first_up = self._first_up or ts
         self._last_up = ts
         if living or ts - self._candidate >= UP_FOR:
             self._woke = self._candidate
@@ -246,8 +248,9 @@ class DayBuilder:
         end = self._end
         self._record_out(self._out.midnight(end))  # out over midnight: on from there
         day = self.day
-        if day.wake is None and self._candidate is not None:
-            day.wake = self.minute(self._candidate)  # up, but quiet since
+        if day.wake is None and self._first_up is not None:
+            # Never seen up for long (a flat with few sensors): her first sign from 05:00
+            day.wake = self.minute(self._first_up)
         gaps = self.unobserved_by_hour(self._start, end)
         day.unobserved = min(24 * 60, sum(gaps.values()))
         day.night_away = self._night_out + sum(day.out[:6]) >= NIGHT_AWAY
@@ -260,7 +263,7 @@ class DayBuilder:
         self._open(day.day + timedelta(days=1))
         self.day.night_bathroom, self.day.bedtime = next_night, next_bedtime
         self._next_night, self._next_bedtime = 0, None
-        self._candidate = self._last_up = self._woke = None
+        self._candidate = self._last_up = self._woke = self._first_up = None
         return day
 
     def unobserved_by_hour(self, start: datetime, end: datetime) -> dict[int, int]:
@@ -307,6 +310,7 @@ class DayBuilder:
             "gaps": [[_stamp(a), _stamp(b)] for a, b in self._gaps],
             "on": sorted(e for e, on in self._on.items() if on),
             "candidate": _stamp(self._candidate),
+            "first_up": _stamp(self._first_up),
             "last_up": _stamp(self._last_up),
             "woke": _stamp(self._woke),
             **self._out.to_json(_stamp),
@@ -329,6 +333,7 @@ class DayBuilder:
         builder._gaps = [(a, b) for a, b in (_span(g) for g in data.get("gaps") or ()) if a and b]
         builder._on = {str(e): True for e in data.get("on") or ()}
         builder._candidate = _ts(data.get("candidate"))
+        builder._first_up = _ts(data.get("first_up"))
         builder._last_up = _ts(data.get("last_up"))
         builder._woke = _ts(data.get("woke"))
         builder._out.load(data, _ts)

@@ -9,7 +9,8 @@ the home's time zone. Definitions (the constants below):
 - getting up (`wake`) is the first sign from 05:00 on that starts a stretch of being up: she
   reaches the kitchen or living room, or is still about 20 minutes later without a pause of
   45 minutes. A trip to the bathroom and back to bed is not getting up. Where the bed has a
-  sensor, the bedroom's motion sensor does not count (it sees her turning over);
+  sensor, the bedroom's motion sensor does not count (it sees her turning over). In a flat
+  whose sensors never show her up that long, it is her first sign from 05:00;
 - bedtime is when she left the living rooms (kitchen, living room, …) for the night: their
   last event between 18:00 and 04:00 that is followed by four quiet hours there (sitting in
   a chair with a presence sensor is not quiet; standing up from it is an event). It belongs to
@@ -35,6 +36,7 @@ from zoneinfo import ZoneInfo
 from hub.config.model import RoomKind
 from hub.entities import EntityRegistry
 from hub.model import Capability, EntityId
+from rules.routine_out import OUT_MIN
 
 C = Capability
 FRONT_DOOR = "contact.front_door"
@@ -83,7 +85,7 @@ class Day:
     @property
     def left(self) -> bool:
         """She was out of the flat at some time of the day."""
-        return self.out_minutes >= OUT_MIN.total_seconds() // 60
+        return self.out_minutes * 60 >= OUT_MIN.total_seconds()
 
     @property
     def has_data(self) -> bool:
@@ -176,6 +178,18 @@ class Layout:
             r for r, k in self.kinds.items() if k is not RoomKind.BEDROOM
         }
         self._places: dict[str, Place | None] = {}
+        places = [p for p in map(self.place, self.room_of) if p is not None]
+        # What the flat's sensors can see at all: "kitchen", "bath", "living", "front_door"
+        self.sees = frozenset(
+            name
+            for name, seen in (
+                ("kitchen", any(p.kitchen for p in places)),
+                ("bath", any(p.bath and p.capability in (C.MOTION, C.PRESENCE) for p in places)),
+                ("living", any(p.living for p in places)),
+                ("front_door", any(p.front_door for p in places)),
+            )
+            if seen
+        )
 
     @classmethod
     def from_registry(cls, entities: EntityRegistry) -> Layout:

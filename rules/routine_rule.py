@@ -117,7 +117,7 @@ def sensor_availability(entities: EntityRegistry) -> frozenset[str] | None:
 
 
 class RoutineRule(BaseRule):
-    """Learns the days as they pass; a kind adds `on_day` (plan today) and `check` (judge)."""
+    """Learns the days as they pass; a kind adds `plan`, `on_day`, `check` and `observed`."""
 
     listens_to = ACTIVITY | {C.AVAILABLE, C.RADIO}
     config: RoutineConfig
@@ -156,8 +156,15 @@ class RoutineRule(BaseRule):
         saved = ctx.pending(TODAY)
         closed: list[Day] = []
         today = saved.data.get("today") if saved is not None else None
-        if saved is not None and isinstance(today, dict):
-            self.builder = DayBuilder.from_json(today, layout, ctx.tz)
+        try:
+            builder = (
+                DayBuilder.from_json(today, layout, ctx.tz) if isinstance(today, dict) else None
+            )
+        except (KeyError, TypeError, ValueError):
+            log.exception("%s: today's counts could not be read; today starts anew", self.rule_id)
+            builder = None
+        if saved is not None and builder is not None:
+            self.builder = builder
             self.memo = dict(saved.data.get("memo") or {})
             heard = max([self.builder.now, *(o.ts for o in ctx.state.values() if o.ts <= now)])
             if now - heard >= GAP:
@@ -266,12 +273,14 @@ class RoutineRule(BaseRule):
 
     def blind(self, since: datetime, until: datetime) -> str | None:
         """Why the rule cannot judge this span of today, or None if it can."""
+        why = None
         if self._silent:
-            return f"sensors silent: {', '.join(sorted(self._silent))}"
-        missing = self.builder.unobserved(since, until)
-        if missing > BLIND:
-            return f"{missing} minutes unobserved"
-        return None
+            why = f"sensors silent: {', '.join(sorted(self._silent))}"
+        elif (missing := self.builder.unobserved(since, until)) > BLIND:
+            why = f"{missing} minutes not watched since {since.isoformat()}"
+        if why is not None:
+            log.info("%s: today is not judged (%s)", self.rule_id, why)
+        return why
 
     def today_at(self, minutes: int) -> datetime:
         return self.builder.at(minutes)

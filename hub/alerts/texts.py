@@ -330,6 +330,8 @@ def parse_answer(body: str) -> tuple[Literal["yes", "no"], int | None, str] | No
     number = match.group("id")
     note = " ".join(match.group("note").split()).strip("\"'„“”‚‘’«»() ")[:NOTE_LIMIT]
     return ("yes" if match.group("yes") else "no"), int(number) if number else None, note
+
+
 # Twilio opts a number out on its keywords (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT,
 # OPTOUT, REVOKE) and then refuses to send to it with 21610; STOPP and ABMELDEN are what a
 # German speaker types, which Twilio does not act on but we take as meant.

@@ -23,6 +23,7 @@ from hub.store.retention import local_midnight
 from rules.routine import Baseline, Day, DayBuilder, Layout, Unusual
 from rules.routine_baseline import ACTIVE_FROM, LOW_ACTIVITY, WAKE_SLACK
 from rules.routine_learn import activity_entities, read_days
+from rules.routine_rule import SENSORS
 
 if TYPE_CHECKING:
     from hub.app import Hub
@@ -85,7 +86,7 @@ async def day_facts(
     now_local = until.astimezone(tz).time()
     found = [u for u in baseline.unusual(current) if u.feature in NIGHT_SIDE]
     if builder is not None:
-        found += _not_up(baseline, current, now_local, builder)
+        found += _not_up(baseline, now_local, builder)
     if finished(day):
         found += [u for u in baseline.unusual(daytime) if u.feature not in NIGHT_SIDE]
     else:
@@ -142,10 +143,10 @@ async def _today(hub: Hub, day: date, until: datetime) -> DayBuilder:
     return builder
 
 
-def _not_up(baseline: Baseline, today: Day, now: time, builder: DayBuilder) -> list[Unusual]:
+def _not_up(baseline: Baseline, now: time, builder: DayBuilder) -> list[Unusual]:
     """Not up long after her latest usual time (and not out): said, never "as usual"."""
     wake = baseline.wake
-    if baseline.days < MIN_DAYS or wake is None or today.wake is not None:
+    if baseline.days < MIN_DAYS or wake is None or builder.awake_since() is not None:
         return []
     if now.hour * 60 + now.minute <= wake.high + WAKE_SLACK or builder.out_since(builder.now):
         return []
@@ -229,8 +230,13 @@ async def _silence(
     radio = state.get("radio.zigbee")
     if radio is not None and radio.value is False:
         return radio.ts, ()
-    # available.<device> is named after the device (hub/entities.py)
-    devices = {f"available.{slugify(d.name)}": d.name for d in hub.config.devices.values()}
+    # available.<device> is named after the device (hub/entities.py); the sensors that see
+    # her day count, as for the routine rules
+    devices = {
+        f"available.{slugify(d.name)}": d.name
+        for d in hub.config.devices.values()
+        if d.role in SENSORS
+    }
     dead = sorted(
         (obs.ts, devices[eid])
         for eid, obs in state.items()

@@ -139,7 +139,9 @@ def _up(
     silent: datetime | None,
     note: str | None,
 ) -> list[str]:
+    missing = f.usual.unusual.get("wake") == "missing"
     if f.got_up is not None:
+        note = None if missing else note
         if brevity >= 7 and note is None:
             return []
         text = w["got_up"].format(t=_hm(f.got_up, tz))
@@ -149,7 +151,7 @@ def _up(
     if silent is not None:
         return []
     usual = f.usual.ranges.get("wake")
-    if note and usual:  # not up long after her usual time
+    if missing and note and usual:  # not up long after her usual time
         return [f"{w['not_up']} ({note.format(range=_range(usual))})"]
     return [w["not_up"]]
 

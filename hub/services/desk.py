@@ -23,7 +23,7 @@ from hub.clock import Clock
 from hub.config.model import Config
 from hub.config.services import Service, ServiceKind, provider_id
 from hub.model import Severity
-from hub.services.messages import signature
+from hub.services.messages import explain, signature
 from hub.services.requests import (
     ANSWERABLE,
     Request,
@@ -91,6 +91,7 @@ class RequestDesk:
         if token and base:
             facts["link"] = f"{base.rstrip('/')}/r/{token}"
         provider = provider_of(service_id, service)
+        lang = config.home.language.value
 
         def change(lc: Lifecycle) -> Request:
             tx = RequestTx(lc.tx.conn)
@@ -105,7 +106,8 @@ class RequestDesk:
                 state=AlertState.RESOLVED,
                 opened=lc.now,
                 summary=f"request {service_id} to {config.contacts[provider].name}",
-                data={"system": True, "request": facts},
+                # what the carer's alert history shows; the provider's text is made per language
+                data={"system": True, "request": facts, "explanation": explain(facts, lang)},
                 resolved=lc.now,
             )
             request = tx.insert(

@@ -22,8 +22,9 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
+from hub.config.problems import ConfigValueError
 from hub.config.units import TimeOfDay
 from hub.model import Deadline, Severity
 from rules.engine import RuleContext
@@ -46,6 +47,32 @@ class Config(RoutineConfig):
     check_until: TimeOfDay = time(20, 0)
     min_usual: int = Field(20, ge=1)
 
+    @field_validator("check_from", "check_until")
+    @classmethod
+    def _full_hour(cls, value: time) -> time:
+        if value.minute or value.second:
+            raise ConfigValueError(
+                f"{value:%H:%M} is not a full hour: the day is compared hour by hour",
+                expected='a full hour, e.g. "11:00"',
+                hint=f'write "{value:%H}:00"',
+            )
+        if value.hour <= ACTIVE_FROM:
+            raise ConfigValueError(
+                f"{value:%H:%M} is too early: movement is counted from 06:00",
+                expected='a full hour from "07:00"',
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Config:
+        if self.check_until < self.check_from:
+            raise ConfigValueError(
+                f"check_until ({self.check_until:%H:%M}) is before check_from "
+                f"({self.check_from:%H:%M})",
+                expected="check_until at or after check_from",
+            )
+        return self
+
 
 class Rule(RoutineRule):
     """A look every full hour from `check_from` to `check_until`, until it has spoken."""
@@ -60,8 +87,7 @@ class Rule(RoutineRule):
         if self.memo.get("raised") == today or not self.ready(self.baseline()):
             ctx.cancel(CHECK)
             return
-        first = max(self.config.check_from.hour, ACTIVE_FROM + 1)
-        for hour in range(first, self.config.check_until.hour + 1):
+        for hour in range(self.config.check_from.hour, self.config.check_until.hour + 1):
             due = self.today_at(hour * 60)
             if due > after:
                 ctx.at(CHECK, due, {"day": today})

@@ -96,7 +96,8 @@ class Rule(RoutineRule):
         self.save(ctx, deadline.due)
 
     def observed(self, obs: Observation, ctx: RuleContext) -> None:
-        if self.memo.get("alerted") != self.builder.day.day.isoformat():
+        alerted = self.memo.get("alerted")
+        if alerted is None or alerted != self.builder.day.day.isoformat():
             return
         if self.builder.day.kitchen_visits <= int(self.memo.get("kitchen", 0)):
             return

@@ -88,7 +88,8 @@ class Rule(RoutineRule):
         self.save(ctx, deadline.due)
 
     def observed(self, obs: Observation, ctx: RuleContext) -> None:
-        if self.memo.get("alerted") != self.builder.day.day.isoformat():
+        alerted = self.memo.get("alerted")
+        if alerted is None or alerted != self.builder.day.day.isoformat():
             return
         up = self.builder.awake_since()
         wake = self.baseline().wake

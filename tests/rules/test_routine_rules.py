@@ -216,6 +216,19 @@ def test_no_kitchen_by_an_hour_after_the_latest_usual_lunch_and_the_kitchen_clea
     ]
 
 
+def test_a_silent_kitchen_sensor_is_no_missed_lunch_but_a_silent_leak_detector_changes_nothing() -> (
+    None
+):
+    no_lunch = day(TEST_DAY, lunch=None)
+    kitchen = [(f"{TEST_DAY} 09:00", "available.bewegung_kueche", False)]
+    leak = [(f"{TEST_DAY} 09:00", "available.wassermelder", False)]
+    assert shown(LUNCH, WEEKS + no_lunch + kitchen, "2026-04-28 00:00") == []
+    assert [t for t, c, _ in shown(LUNCH, WEEKS + no_lunch + leak, "2026-04-28 00:00")] == [
+        "2026-04-27 13:36",
+        "2026-04-27 18:00",
+    ]
+
+
 def test_lunch_a_little_late_or_out_at_lunchtime_say_nothing() -> None:
     days = day(TEST_DAY, lunch="12:50") + day(d(22), outing=("11:00", "14:45"), lunch=None)
     assert shown(LUNCH, WEEKS + days, "2026-04-29 00:00") == []
@@ -294,6 +307,9 @@ def test_days_away_raise_nothing_and_do_not_teach_the_usual() -> None:
         ("{kind: routine_activity, min_days: 30}", "min_days (30) is more than learn_days (28)"),
         ("{kind: routine_stayed_in, days: 0}", "0 is out of range for days"),
         ("{kind: routine_night_bathroom, nights: three}", "nights"),
+        ('{kind: routine_activity, check_from: "11:30"}', "11:30 is not a full hour"),
+        ('{kind: routine_activity, check_until: "06:00"}', "too early"),
+        ('{kind: routine_activity, check_from: "15:00", check_until: "12:00"}', "is before"),
     ],
 )
 def test_wrong_keys_are_explained(rule: str, message: str) -> None:

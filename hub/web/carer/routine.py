@@ -6,7 +6,7 @@ the most days; without one, from the store's last 28 days, read a day at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -17,7 +17,7 @@ from hub.i18n import translator
 from hub.web.auth import require
 from hub.web.carer import routine_words  # noqa: F401  (registers the page's words)
 from rules.explain import number
-from rules.routine import Baseline, Day, Usual, clock, counts, times
+from rules.routine import Baseline, Day, Layout, Usual, clock, counts, times
 from rules.routine_learn import read_days
 from rules.routine_rule import RoutineRule
 
@@ -85,8 +85,10 @@ def _best_rule(hub: Hub) -> RoutineRule | None:
     return max(found, key=lambda r: r.baseline().days, default=None)
 
 
-def facts(b: Baseline, t: Callable[[str], str], lang: str) -> list[tuple[str, str]]:
-    """The usual day as (what, usual) lines."""
+def facts(
+    b: Baseline, t: Callable[[str], str], lang: str, sees: Collection[str]
+) -> list[tuple[str, str]]:
+    """The usual day as (what, usual) lines; what the flat's sensors cannot see is left out."""
 
     def when(u: Usual | None) -> str:
         if u is None:
@@ -109,15 +111,16 @@ def facts(b: Baseline, t: Callable[[str], str], lang: str) -> list[tuple[str, st
         )
     else:
         outside = t("routine_never_out") if b.days else t("routine_unknown")
-    return [
-        (t("routine_wake"), when(b.wake)),
-        (t("routine_bedtime"), when(b.bedtime)),
-        (t("routine_night_bathroom"), how_many(b.night_bathroom, "routine_times_night")),
-        (t("routine_out"), outside),
-        (t("routine_lunch"), when(b.lunch)),
-        (t("routine_kitchen"), how_many(b.kitchen_visits)),
-        (t("routine_events"), how_many(b.events)),
+    lines = [
+        ("", t("routine_wake"), when(b.wake)),
+        ("living", t("routine_bedtime"), when(b.bedtime)),
+        ("bath", t("routine_night_bathroom"), how_many(b.night_bathroom, "routine_times_night")),
+        ("front_door", t("routine_out"), outside),
+        ("kitchen", t("routine_lunch"), when(b.lunch)),
+        ("kitchen", t("routine_kitchen"), how_many(b.kitchen_visits)),
+        ("", t("routine_events"), how_many(b.events)),
     ]
+    return [(what, value) for needs, what, value in lines if not needs or needs in sees]
 
 
 def yesterday(
@@ -165,7 +168,7 @@ async def routine_page(request: web.Request) -> web.Response:
         learned=t("routine_learned").format(n=baseline.days, window=window),
         too_early=t("routine_too_early").format(n=baseline.days, min=min_days),
         from_store=rule is None,
-        facts=facts(baseline, t, lang) if ready else [],
+        facts=facts(baseline, t, lang, Layout.from_registry(hub.entities).sees) if ready else [],
         yesterday=yesterday(days, window, min_days, t, lang, today - timedelta(days=1))
         if ready
         else [],
