@@ -216,9 +216,7 @@ def test_no_kitchen_by_an_hour_after_the_latest_usual_lunch_and_the_kitchen_clea
     ]
 
 
-def test_a_silent_kitchen_sensor_is_no_missed_lunch_but_a_silent_leak_detector_changes_nothing() -> (
-    None
-):
+def test_a_silent_kitchen_sensor_is_no_missed_lunch_a_silent_leak_detector_is() -> None:
     no_lunch = day(TEST_DAY, lunch=None)
     kitchen = [(f"{TEST_DAY} 09:00", "available.bewegung_kueche", False)]
     leak = [(f"{TEST_DAY} 09:00", "available.wassermelder", False)]
