@@ -3,6 +3,12 @@
 It never sends a message or touches a device: findings go to alerting, actions to whoever
 drives the devices, both over the bus. Rules are a pure function of their configuration,
 the observations and the clock.
+
+Rules of one engine may share state that is costly to keep once per rule (the routine rules
+share the resident's days): `ctx.shared(key, factory, now)` gives every rule that asks the
+same `Shared` object. The engine feeds it each observation it wants once, before the rules;
+its deadlines are its own (`shared:<key>:<name>`), it saves itself before a reload as rules
+do, and its deadlines are dropped when no rule of the new configuration asks for it.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from rules.windows import active_at
 log = logging.getLogger(__name__)
 
 DEADLINE_KIND = "rule"
+SHARED_KIND = "shared"  # the deadlines of state the rules share
 
 
 class Rule(Protocol):
@@ -33,6 +40,20 @@ class Rule(Protocol):
     def wants(self, entity: Entity) -> bool: ...
 
     def start(self, ctx: RuleContext, now: datetime) -> None: ...
+
+    def on_observation(self, obs: Observation, ctx: RuleContext) -> None: ...
+
+    def on_deadline(self, deadline: Deadline, ctx: RuleContext) -> None: ...
+
+
+class Shared(Protocol):
+    """State the rules of one engine share: fed like a rule, before the rules, and finds nothing."""
+
+    def wants(self, entity: Entity) -> bool: ...
+
+    def start(self, ctx: RuleContext, now: datetime) -> None: ...
+
+    def stop(self, ctx: RuleContext) -> None: ...
 
     def on_observation(self, obs: Observation, ctx: RuleContext) -> None: ...
 
@@ -52,9 +73,22 @@ class RuleContext:
     state: dict[str, Observation]  # the latest observation of every entity
     emit: Callable[[Finding], None]
     act: Callable[[Action], None]
+    share: Callable[[str, Callable[[], Shared], datetime], Shared] | None = None
+
+    @property
+    def label(self) -> str:
+        """Who this is, for the log."""
+        return f"rule {self.rule_id}"
 
     def key(self, name: str) -> str:
         return f"rule:{self.rule_id}:{name}"
+
+    def shared(self, key: str, factory: Callable[[], Shared], now: datetime) -> Shared:
+        """The engine's state under `key`, made by `factory` and started at `now` if no rule of
+        this configuration has asked for it yet; the same object for every rule that asks."""
+        if self.share is None:
+            raise RuntimeError(f"{self.label} has no engine to share state with")
+        return self.share(key, factory, now)
 
     def at(self, name: str, due: datetime, data: dict[str, Any] | None = None) -> None:
         payload = {"rule": self.rule_id, "name": name, **(data or {})}
@@ -91,7 +125,32 @@ class RuleContext:
         return explain.duration(span, self.lang)
 
 
+class SharedContext(RuleContext):
+    """A shared state's context: deadlines `shared:<key>:<name>` of their own kind."""
+
+    @property
+    def label(self) -> str:
+        return f"shared state {self.rule_id}"
+
+    def key(self, name: str) -> str:
+        return f"shared:{self.rule_id}:{name}"
+
+    def at(self, name: str, due: datetime, data: dict[str, Any] | None = None) -> None:
+        payload = {"shared": self.rule_id, "name": name, **(data or {})}
+        self.scheduler.at(self.key(name), due, SHARED_KIND, payload)
+
+    def every(self, name: str, calendar: Calendar, data: dict[str, Any] | None = None) -> None:
+        payload = {"shared": self.rule_id, "name": name, **(data or {})}
+        self.scheduler.every(self.key(name), calendar, SHARED_KIND, payload)
+
+
+def _no_findings(finding: Finding) -> None:
+    raise TypeError(f"shared state finds nothing; a rule does ({finding.summary})")
+
+
 RuleFactory = Callable[[RuleConfig], Rule]
+# What an observation of an entity is handed to: shared state first, then the rules
+Watcher = tuple[Callable[[Observation, RuleContext], None], RuleContext]
 
 
 @dataclass
@@ -99,6 +158,12 @@ class _Running:
     rule: Rule
     ctx: RuleContext
     quiet_until: dict[str, datetime] = field(default_factory=dict)
+
+
+@dataclass
+class _Sharing:
+    state: Shared
+    ctx: RuleContext
 
 
 class Engine:
@@ -122,11 +187,13 @@ class Engine:
         self._rooms = rooms or {}
         self._factories = factories
         self._rules: dict[str, _Running] = {}
-        # entity id → the rules that watch it; filled as entities are first seen
-        self._index: dict[str, tuple[_Running, ...]] = {}
+        self._shared: dict[str, _Sharing] = {}
+        # entity id → the shared state and rules that watch it; filled as entities are first seen
+        self._index: dict[str, tuple[Watcher, ...]] = {}
         self.state: dict[str, Observation] = {}
         self.findings = 0
         scheduler.on(DEADLINE_KIND, self._on_deadline)
+        scheduler.on(SHARED_KIND, self._on_shared_deadline)
         bus.subscribe(Observation, self._on_observation)
 
     def load(
@@ -145,18 +212,21 @@ class Engine:
         if lang is not None:
             self._lang = lang
         keep = {c.rule_id for c in configs if c.enabled}
-        for running in self._rules.values():
-            stop = getattr(running.rule, "stop", None)
+        stopping: list[tuple[object, RuleContext]] = [(r.rule, r.ctx) for r in self._rules.values()]
+        stopping += [(s.state, s.ctx) for s in self._shared.values()]
+        for rule, ctx in stopping:
+            stop = getattr(rule, "stop", None)
             if stop is None:
                 continue
-            try:  # a rule that saves its memory now and then saves it now, for its successor
-                stop(running.ctx)
+            try:  # what saves its memory now and then saves it now, for its successor
+                stop(ctx)
             except Exception:
-                log.exception("rule %s failed to save its state", running.ctx.rule_id)
+                log.exception("%s failed to save its state", ctx.label)
         for deadline in self._scheduler.pending():
             if deadline.kind == DEADLINE_KIND and deadline.data.get("rule") not in keep:
                 self._scheduler.cancel(deadline.key)
         self._rules.clear()
+        self._shared.clear()  # made again, from what it saved, by the first rule that asks
         self._index.clear()
         for config in configs:
             if not config.enabled:
@@ -165,6 +235,9 @@ class Engine:
             running = _Running(rule, self._context(config))
             self._rules[config.rule_id] = running
             rule.start(running.ctx, now)
+        for deadline in self._scheduler.pending():  # shared state no rule asked for any more
+            if deadline.kind == SHARED_KIND and deadline.data.get("shared") not in self._shared:
+                self._scheduler.cancel(deadline.key)
 
     def _context(self, config: RuleConfig) -> RuleContext:
         rid = config.rule_id
@@ -182,7 +255,32 @@ class Engine:
             self.state,
             emit,
             self._bus.publish,
+            self._share,
         )
+
+    def _share(self, key: str, factory: Callable[[], Shared], now: datetime) -> Shared:
+        sharing = self._shared.get(key)
+        if sharing is None:
+            ctx = SharedContext(
+                key,
+                self._scheduler,
+                self._entities,
+                self._tz,
+                self._lang,
+                self._rooms,
+                self.state,
+                _no_findings,
+                self._bus.publish,
+            )
+            sharing = self._shared[key] = _Sharing(factory(), ctx)
+            self._index.clear()  # it watches entities too
+            sharing.state.start(ctx, now)
+        return sharing.state
+
+    def shared(self, key: str) -> Shared | None:
+        """The state the rules share under `key` (for learning, and pages that show it)."""
+        sharing = self._shared.get(key)
+        return None if sharing is None else sharing.state
 
     @property
     def rule_ids(self) -> list[str]:
@@ -193,20 +291,21 @@ class Engine:
         running = self._rules.get(rule_id)
         return None if running is None else running.rule
 
-    def learn(self, rule_id: str, history: object) -> bool:
-        """Hand a rule that learns (a routine rule) history it did not see; False if none."""
-        running = self._rules.get(rule_id)
-        learn = getattr(running.rule, "learn", None) if running is not None else None
-        if running is None or learn is None:
+    def learn(self, key: str, history: object) -> bool:
+        """Hand shared state that learns (the routine's days) history it did not see; False if
+        there is none under `key` now (a reload while the history was read) or it failed."""
+        sharing = self._shared.get(key)
+        learn = getattr(sharing.state, "learn", None) if sharing is not None else None
+        if sharing is None or learn is None:
             return False
         try:
-            learn(history, running.ctx)
+            learn(history, sharing.ctx)
         except Exception:
-            log.exception("rule %s failed to learn from history", rule_id)
+            log.exception("%s failed to learn from history", sharing.ctx.label)
             return False
         return True
 
-    def _watchers(self, entity_id: str) -> tuple[_Running, ...]:
+    def _watchers(self, entity_id: str) -> tuple[Watcher, ...]:
         entity = self._entities.get(entity_id)
         if entity is None:  # not from this flat's devices (a replay of another home's log)
             try:
@@ -214,7 +313,13 @@ class Engine:
             except ValueError:
                 return ()
             entity = Entity(entity_id, parsed.capability, entity_id)
-        watchers = tuple(r for r in self._rules.values() if r.rule.wants(entity))
+        shared = [
+            (s.state.on_observation, s.ctx) for s in self._shared.values() if s.state.wants(entity)
+        ]
+        rules = [
+            (r.rule.on_observation, r.ctx) for r in self._rules.values() if r.rule.wants(entity)
+        ]
+        watchers: tuple[Watcher, ...] = (*shared, *rules)
         self._index[entity_id] = watchers
         return watchers
 
@@ -223,11 +328,11 @@ class Engine:
         watchers = self._index.get(obs.entity)
         if watchers is None:
             watchers = self._watchers(obs.entity)
-        for running in watchers:
+        for feed, ctx in watchers:
             try:
-                running.rule.on_observation(obs, running.ctx)
+                feed(obs, ctx)
             except Exception:
-                log.exception("rule %s failed on %s", running.ctx.rule_id, obs.entity)
+                log.exception("%s failed on %s", ctx.label, obs.entity)
 
     def _on_deadline(self, deadline: Deadline) -> None:
         running = self._rules.get(str(deadline.data.get("rule")))
@@ -237,6 +342,15 @@ class Engine:
             running.rule.on_deadline(deadline, running.ctx)
         except Exception:
             log.exception("rule %s failed at its deadline %s", running.ctx.rule_id, deadline.key)
+
+    def _on_shared_deadline(self, deadline: Deadline) -> None:
+        sharing = self._shared.get(str(deadline.data.get("shared")))
+        if sharing is None:
+            return
+        try:
+            sharing.state.on_deadline(deadline, sharing.ctx)
+        except Exception:
+            log.exception("%s failed at its deadline %s", sharing.ctx.label, deadline.key)
 
     def _emit(self, rule_id: str, finding: Finding) -> None:
         running = self._rules.get(rule_id)

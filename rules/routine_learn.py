@@ -1,5 +1,5 @@
-"""Routine days from the store's history: for rules added to a hub that has weeks of it, and
-for the carer's page when no routine rule runs.
+"""Routine days from the store's history: for the routine rules' shared days when a rule is
+added to a hub that has weeks of it, and for the carer's page when no routine rule runs.
 
 The store is read one local day at a time (the activity entities only), so a month of a busy
 flat never sits in memory at once; each run of consecutive days is read from 18:00 the day
@@ -19,6 +19,7 @@ from hub.entities import EntityRegistry
 from hub.model import Observation
 from rules.routine import Day, DayBuilder, Layout
 from rules.routine_day import ACTIVITY
+from rules.routine_tracker import ROUTINE, RoutineTracker
 
 log = logging.getLogger(__name__)
 
@@ -26,14 +27,11 @@ Read = Callable[[datetime, datetime, Collection[str]], Awaitable[list[Observatio
 
 
 class Learner(Protocol):
-    """What the engine hands history to (rules.engine.Engine)."""
+    """What hands history to the routine's shared days (rules.engine.Engine)."""
 
-    @property
-    def rule_ids(self) -> list[str]: ...
+    def shared(self, key: str) -> object | None: ...
 
-    def rule(self, rule_id: str) -> object | None: ...
-
-    def learn(self, rule_id: str, history: object) -> bool: ...
+    def learn(self, key: str, history: object) -> bool: ...
 
 
 def activity_entities(entities: EntityRegistry) -> set[str]:
@@ -84,19 +82,15 @@ async def read_days(
 async def learn_from_store(
     engine: Learner, read: Read, entities: EntityRegistry, tz: ZoneInfo
 ) -> int:
-    """Give each rule that learns the past days it lacks; how many days were read."""
-    wanted: dict[str, set[date]] = {}
-    for rule_id in engine.rule_ids:
-        ask = getattr(engine.rule(rule_id), "history_wanted", None)
-        dates = ask() if ask is not None else []
-        if dates:
-            wanted[rule_id] = set(dates)
+    """Give the routine rules' shared days the past days they lack; how many days were read."""
+    routine = engine.shared(ROUTINE)
+    if not isinstance(routine, RoutineTracker):
+        return 0  # no routine rule runs
+    wanted = routine.history_wanted()
     if not wanted:
         return 0
-    every = set().union(*wanted.values())
-    days = await read_days(read, entities, tz, every)
-    for rule_id, dates in wanted.items():
-        engine.learn(rule_id, [d for d in days if d.day in dates])
+    days = await read_days(read, entities, tz, wanted)
+    engine.learn(ROUTINE, days)  # to the tracker running now: a reload may have come meanwhile
     usable = sum(1 for d in days if d.usable)
     log.info("routine: %d past days read from the store, %d of them usable", len(days), usable)
     return len(days)

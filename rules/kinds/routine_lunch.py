@@ -24,7 +24,7 @@ from hub.config.units import Duration
 from hub.model import Deadline, Observation
 from rules.engine import RuleContext
 from rules.routine import Usual, clock
-from rules.routine_day import LUNCH_FROM, LUNCH_UNTIL
+from rules.routine_day import ACTIVITY, LUNCH_FROM, LUNCH_UNTIL
 from rules.routine_rule import CHECK, RoutineConfig, RoutineRule
 
 RAISED = {
@@ -45,6 +45,7 @@ class Config(RoutineConfig):
 class Rule(RoutineRule):
     """A look at the latest usual lunch plus `later_by`; the kitchen clears what it raised."""
 
+    listens_to = ACTIVITY  # what clears its finding
     config: Config
 
     def on_day(self, ctx: RuleContext, now: datetime) -> None:

@@ -61,7 +61,7 @@ class Rule(RoutineRule):
         if name != CHECK:
             return
         today = self.builder.day.day
-        if self._silent or not self.builder.night_watched(deadline.due):
+        if self.silent or not self.builder.night_watched(deadline.due):
             return
         nights = [self.builder.day.night_bathroom]
         for back in range(1, self.config.nights):

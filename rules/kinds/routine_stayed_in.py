@@ -27,7 +27,7 @@ from hub.model import Deadline, Observation
 from hub.scheduler import Calendar
 from rules.engine import RuleContext
 from rules.routine import clock
-from rules.routine_day import MAX_UNOBSERVED
+from rules.routine_day import ACTIVITY, MAX_UNOBSERVED
 from rules.routine_rule import CHECK, RoutineConfig, RoutineRule
 
 RAISED = {
@@ -51,6 +51,7 @@ class Config(RoutineConfig):
 class Rule(RoutineRule):
     """Looks each day at `at`: today and the `days` - 1 before, all at home?"""
 
+    listens_to = ACTIVITY  # what clears its finding
     config: Config
 
     @property

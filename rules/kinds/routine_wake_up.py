@@ -23,7 +23,7 @@ from hub.config.units import Duration
 from hub.model import Deadline, Observation, Severity
 from rules.engine import RuleContext
 from rules.routine import clock, times
-from rules.routine_day import WAKE_FROM
+from rules.routine_day import ACTIVITY, WAKE_FROM
 from rules.routine_rule import CHECK, RoutineConfig, RoutineRule
 
 RAISED = {
@@ -45,6 +45,7 @@ class Config(RoutineConfig):
 class Rule(RoutineRule):
     """A look at the latest usual wake-up plus `later_by`; getting up clears what it raised."""
 
+    listens_to = ACTIVITY  # what clears its finding
     config: Config
 
     def on_day(self, ctx: RuleContext, now: datetime) -> None:
