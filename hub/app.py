@@ -351,7 +351,8 @@ class Hub:
         self._spawn(self._learn_routines(), "routine learning")  # in the background: ready now
 
     async def _learn_routines(self) -> None:
-        """Routine rules learn the past days they have not seen from the store's history."""
+        """The routine rules' shared days learn, once for all of them, the past days they have
+        not seen from the store's history."""
         from rules.routine_learn import learn_from_store
 
         tz = self.config.home.tz

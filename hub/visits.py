@@ -57,7 +57,13 @@ _COLUMNS = "id, arrived_ts, arrived_via, carer, left_ts, left_via, left_carer"
 def _visit(row: tuple[Any, ...]) -> Visit:
     id_, arrived, via, carer, left, left_via, left_carer = row
     return Visit(
-        id_, from_ms(arrived), via, carer, None if left is None else from_ms(left), left_via, left_carer
+        id_,
+        from_ms(arrived),
+        via,
+        carer,
+        None if left is None else from_ms(left),
+        left_via,
+        left_carer,
     )
 
 

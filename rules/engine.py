@@ -104,6 +104,11 @@ class RuleContext:
     def pending(self, name: str) -> Deadline | None:
         return self.scheduler.get(self.key(name))
 
+    def pending_named(self, prefix: str) -> list[Deadline]:
+        """The pending deadlines whose names begin with `prefix` (one per day, say)."""
+        start = self.key(prefix)
+        return [d for d in self.scheduler.pending() if d.key.startswith(start)]
+
     def room_name(self, room: str | None) -> str:
         if room is None:
             return "?"
@@ -272,9 +277,10 @@ class Engine:
                 _no_findings,
                 self._bus.publish,
             )
-            sharing = self._shared[key] = _Sharing(factory(), ctx)
-            self._index.clear()  # it watches entities too
+            sharing = _Sharing(factory(), ctx)
             sharing.state.start(ctx, now)
+            self._shared[key] = sharing
+            self._index.clear()  # it watches entities too
         return sharing.state
 
     def shared(self, key: str) -> Shared | None:

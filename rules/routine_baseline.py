@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
 from rules.explain import number
 from rules.routine_day import LUNCH_FROM, LUNCH_UNTIL, Day
@@ -139,7 +140,7 @@ class Baseline:
         self.days_with_lunch = sum(1 for d in usable if d.lunch is not None)
         self.kitchen_visits = usual(d.kitchen_visits for d in usable)
         self.events = usual(d.events for d in usable)
-        self._hourly: list[list[int]] | None = None
+        self._sums: list[tuple[list[int], list[int]]] | None = None  # signs and minutes out
 
     @property
     def went_out(self) -> float:
@@ -163,14 +164,18 @@ class Baseline:
         Each learned day's count is scaled by today's time at home over that day's, so an
         afternoon at the doctor's today, or a walk on those days, is no lack of movement.
         """
-        if self._hourly is None:
-            self._hourly = [d.hourly() for d in self.usable]
+        if self._sums is None:  # asked every hour: each day's running sums, once
+            self._sums = [
+                (list(accumulate(d.hourly(), initial=0)), list(accumulate(d.out, initial=0)))
+                for d in self.usable
+            ]
+        end = max(ACTIVE_FROM, min(hour, 24))
+        hours = end - ACTIVE_FROM
         values = []
-        for d, hourly in zip(self.usable, self._hourly, strict=True):
-            counted = hourly[ACTIVE_FROM:hour]
-            was_home = 60 * len(counted) - sum(d.out[ACTIVE_FROM:hour])
+        for signs, out in self._sums:
+            was_home = 60 * hours - (out[end] - out[ACTIVE_FROM])
             if was_home >= 60:
-                values.append(sum(counted) * home / was_home)
+                values.append((signs[end] - signs[ACTIVE_FROM]) * home / was_home)
         return usual(values)
 
     def unusual(self, day: Day, min_days: int = 7) -> list[Unusual]:

@@ -36,15 +36,17 @@ from rules.routine_day import (
 )
 from rules.routine_out import Outings, Span
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-def _stamp(ts: datetime | None) -> float | None:
-    """A moment as seconds since 1970 (to the millisecond): quick to write a few times an hour."""
-    return None if ts is None else round(ts.timestamp(), 3)
+
+def _stamp(ts: datetime | None) -> int | None:
+    """A moment as milliseconds since 1970: an integer, quick to write a few times an hour."""
+    return None if ts is None else round(ts.timestamp() * 1000)
 
 
 def _ts(value: object) -> datetime | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return EPOCH + timedelta(milliseconds=value)
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 

@@ -107,7 +107,9 @@ class Day:
 
     def hourly(self) -> list[int]:
         """Signs per hour of the day, all rooms together."""
-        return [sum(counts[h] for counts in self.rooms.values()) for h in range(24)]
+        if not self.rooms:
+            return [0] * 24
+        return [sum(hour) for hour in zip(*self.rooms.values(), strict=True)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -252,6 +254,7 @@ class Hours:
             self.labels.append(t.astimezone(tz).hour)
             t += timedelta(hours=1)
         self._i = 0  # where the last lookup was: observations come in time order
+        self._at: dict[int, datetime] = {}  # the rules plan their looks at the same times
 
     def index(self, ts: datetime) -> int:
         i, starts = self._i, self.starts
@@ -273,7 +276,11 @@ class Hours:
 
     def at(self, minutes: int) -> datetime:
         """The day's wall-clock time `minutes` after midnight, as UTC."""
-        return local(self.day, time(minutes // 60 % 24, minutes % 60), self.tz)
+        found = self._at.get(minutes)
+        if found is None:
+            wall = time(minutes // 60 % 24, minutes % 60)
+            found = self._at[minutes] = local(self.day, wall, self.tz)
+        return found
 
     def minutes_by_hour(self, start: datetime, end: datetime) -> dict[int, int]:
         """Whole minutes from `start` to `end` (within the day), per wall-clock hour."""

@@ -68,7 +68,7 @@ class Outings:
         self.out_from, self.door_at = end, None
         return start, end
 
-    def to_json(self, stamp: Callable[[datetime | None], float | None]) -> dict[str, Any]:
+    def to_json(self, stamp: Callable[[datetime | None], int | None]) -> dict[str, Any]:
         return {
             "door_at": stamp(self.door_at),
             "grace": stamp(self.grace),

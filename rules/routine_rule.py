@@ -4,7 +4,7 @@ a memory that survives a restart.
 The days are the engine's, kept once for every routine rule (rules/routine_tracker.py): built
 from the observations as they come, the last weeks of them learned, written to the store. A
 rule keeps only its own look at them: its deadlines and its memo (a finding raised, to be
-cleared), in a deadline of its own, written when it changes. A day with a large hole (the hub
+cleared), in a deadline of its own, written as it changes. A day with a large hole (the hub
 was off) neither teaches the routine nor is judged.
 
 A rule added to a hub with history learns the days it lacks from the store (rules/

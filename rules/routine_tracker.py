@@ -5,12 +5,13 @@ shared state `routine`, rules/engine.py): one `DayBuilder` fed each activity obs
 one window of learned days (as long as the rule that looks back furthest needs), written once.
 Every rule of an engine sees the flat through the engine's registry, so one Layout serves all.
 
-The days learned ride in the data of a deadline `shared:routine:days` (written when a day
-ends); today's unfinished day in `shared:routine:today`, written a quarter of an hour after a
-change (a small deadline waits for that). A restart or a power cut thus loses at most a
-quarter of an hour of observations; when the hub was off longer than an hour, the hole is
-marked unobserved. Hubs in the field have no routine state of the rules' first version (it was
-never released), so nothing is migrated from it.
+Each day learned rides in the data of a deadline of its own, `shared:routine:day:<date>`,
+written once when the day ends (or is learned) and dropped when it leaves the window. Today's
+unfinished day rides in `shared:routine:today`, written a quarter of an hour after a change (a
+small deadline waits for that): a restart or a power cut loses at most a quarter of an hour of
+observations, and when the hub was off longer than an hour the hole is marked unobserved.
+Hubs in the field keep no routine state of the rules' first version (it was never released),
+so nothing is migrated from it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ROUTINE = "routine"  # the key of the shared state
-DAYS = "days"  # the days learned, in a deadline that waits
+DAY = "day:"  # a day learned, in a deadline that waits: `day:2026-04-27`
 MIDNIGHT = "midnight"  # closes the day
 SAVE = "save"  # a quarter of an hour after a change: TODAY is written again
 TODAY = "today"  # today's unfinished day
@@ -97,14 +98,7 @@ class RoutineTracker:
         self._ctx = ctx
         layout = Layout.from_registry(ctx.entities)
         self._sensors = sensor_availability(ctx.entities)
-        learned = ctx.pending(DAYS)
-        try:
-            self.days = (
-                [Day.from_json(d) for d in (learned.data.get("days") or [])] if learned else []
-            )
-        except (KeyError, TypeError, ValueError):
-            log.exception("routine: the days learned could not be read; learning anew")
-            self.days = []
+        self.days = sorted(self._stored(ctx), key=lambda d: d.day)
         saved = ctx.pending(TODAY)
         closed: list[Day] = []
         today = saved.data.get("today") if saved is not None else None
@@ -125,7 +119,6 @@ class RoutineTracker:
             self._availability(obs)
         # Not trimmed yet: the rules that say how far they look back follow after this start
         self._keep(closed, trim=False)
-        self._save_days()
         ctx.every(MIDNIGHT, Calendar(time(0)))
         self.save(now)
 
@@ -149,8 +142,10 @@ class RoutineTracker:
         name = deadline.data.get("name")
         if name in (SAVE, TODAY):
             self.save(deadline.due)
-        elif name == DAYS:
-            self._save_days()  # a year without a new day: carry the data on
+        elif isinstance(name, str) and name.startswith(DAY):  # kept 400 days: carry it on
+            day = self.learned(date.fromisoformat(name.removeprefix(DAY)))
+            if day is not None:
+                self._save_day(day)
 
     def advance(self, now: datetime) -> None:
         """Move on to `now` (a rule's deadline has come): the days that ended are adopted."""
@@ -175,7 +170,6 @@ class RoutineTracker:
         if not new:
             return
         self._keep(new)
-        self._save_days()
         log.info("routine: learned %d days from the store", len(new))
         self._tell(self.builder.now)
 
@@ -203,7 +197,6 @@ class RoutineTracker:
 
     def _adopt(self, closed: list[Day], now: datetime) -> None:
         self._keep(closed)
-        self._save_days()
         self.save(now)
         self._tell(now)
 
@@ -216,14 +209,29 @@ class RoutineTracker:
                 log.exception("rule %s failed to plan its day", rule_id)
 
     def _keep(self, days: Iterable[Day], trim: bool = True) -> None:
+        """Add (or replace) `days`, each written to the store; drop those out of the window."""
         by_day = {d.day: d for d in self.days}
-        by_day.update((d.day, d) for d in days)
+        for day in days:
+            by_day[day.day] = day
+            self._save_day(day)
         first = self.builder.day.day - timedelta(days=self._back) if trim else date.min
-        self.days = [by_day[k] for k in sorted(by_day) if k >= first]
+        for old in [k for k in by_day if k < first]:
+            del by_day[old]
+            self._ctx.cancel(f"{DAY}{old.isoformat()}")
+        self.days = [by_day[k] for k in sorted(by_day)]
         self._baselines.clear()
 
-    def _save_days(self) -> None:
-        self._ctx.at(DAYS, self.builder.now + KEEP, {"days": [d.to_json() for d in self.days]})
+    def _save_day(self, day: Day) -> None:
+        self._ctx.at(f"{DAY}{day.day.isoformat()}", self.builder.now + KEEP, {"day": day.to_json()})
+
+    def _stored(self, ctx: RuleContext) -> Iterable[Day]:
+        """The days learned before, from their deadlines; one that cannot be read is dropped."""
+        for deadline in ctx.pending_named(DAY):
+            try:
+                yield Day.from_json(deadline.data["day"])
+            except (KeyError, TypeError, ValueError):
+                log.exception("routine: %s could not be read; it is learned anew", deadline.key)
+                ctx.scheduler.cancel(deadline.key)
 
     def _availability(self, obs: Observation) -> None:
         entity = obs.entity

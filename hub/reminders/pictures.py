@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
 import secrets
 import warnings
@@ -92,7 +91,7 @@ def save(data_dir: Path, jpeg: bytes) -> str:
     name = f"{secrets.token_hex(16)}.jpg"
     tmp = where / f".{name}.tmp"
     tmp.write_bytes(jpeg)
-    os.replace(tmp, where / name)  # a reader never sees half a picture
+    tmp.replace(where / name)  # a reader never sees half a picture
     return name
 
 

@@ -18,6 +18,7 @@ from hub.vitals.entries import Checked, Outside, Problem
 from hub.vitals.measures import PARTS, VITALS, Measurement, shown
 from hub.web.auth import require
 from hub.web.openapi import document, operation
+from rules.explain import number
 
 if TYPE_CHECKING:
     from hub.app import Hub
@@ -91,8 +92,8 @@ def range_text(
     """A range of `capability` in words: `100–150 mmHg`, `bis 150 mmHg`, `ab 92 %`."""
     low, high = limits
     fields = {
-        "low": shown(low, capability, lang) if low is not None else "",
-        "high": shown(high, capability, lang) if high is not None else "",
+        "low": number(low, lang) if low is not None else "",
+        "high": number(high, lang) if high is not None else "",
         "unit": VITALS[capability].unit,
     }
     key = "both" if low is not None and high is not None else "max" if high is not None else "min"
@@ -145,7 +146,7 @@ def carer_saved(t: Say, lang: str, outcome: Outcome) -> str:
 def _number(value: float | None, capability: str, lang: str) -> str:
     if value is None:
         return ""
-    return shown(value, capability, lang) if capability in VITALS else f"{value:g}"
+    return number(value, lang) if capability in VITALS else f"{value:g}"
 
 
 def _fill(template: str, fields: Mapping[str, object]) -> str:

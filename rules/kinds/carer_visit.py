@@ -167,4 +167,3 @@ class Rule(BaseRule):
         memo: dict[str, Any] = {"arrived": iso(self._arrived), "alerted": iso(self._alerted)}
         self._away.dump(memo)
         self._daily.save(ctx, memo)
-

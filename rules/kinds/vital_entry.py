@@ -28,7 +28,7 @@ from hub.vitals.measures import MANUAL, MEASUREMENT_NAME, VITALS, measurement_of
 from rules.base import BaseRule
 from rules.config import RuleConfig
 from rules.engine import RuleContext
-from rules.explain import Texts
+from rules.explain import Texts, number
 
 if TYPE_CHECKING:
     from hub.config.model import Resident
@@ -180,7 +180,7 @@ class Rule(BaseRule):
     def _limit(self, capability: str, which: str, lang: str) -> str:
         limits = self.config.limits[capability]
         bound = limits.max if which == "max" else limits.min
-        return shown(bound, capability, lang) if bound is not None else "?"
+        return number(bound, lang) if bound is not None else "?"
 
 
 def _by(source: str, ctx: RuleContext) -> str:

@@ -106,7 +106,7 @@ def test_the_carer_pages_have_no_serious_accessibility_problems(
     sign_in_as_carer(context, live)
     page = context.new_page()
     ARTIFACTS.mkdir(exist_ok=True)
-    for path in ("/carer", "/carer/today", "/carer/vitals", "/carer/devices"):
+    for path in ("/carer", "/carer/today", "/carer/vitals", "/carer/vitals/new", "/carer/devices"):
         page.goto(f"{live.base_url}{path}")
         results = axe.run(page, options={"resultTypes": ["violations"]})
         problems = [

@@ -62,7 +62,7 @@ def carer_page(live: LiveHub, new_context: Callable[..., Any]) -> Any:
     context = new_context()
     sign_in_as_carer(context, live)
     page = context.new_page()
-    page.js_errors = []  # type: ignore[attr-defined]
+    page.js_errors = []
     page.on("pageerror", lambda e: page.js_errors.append(str(e)))
     return page
 
@@ -71,7 +71,7 @@ def tablet_page(live: LiveHub, new_context: Callable[..., Any], **options: Any) 
     context = new_context(**options)
     pair_tablet(context, live)
     page = context.new_page()
-    page.js_errors = []  # type: ignore[attr-defined]
+    page.js_errors = []
     page.on("pageerror", lambda e: page.js_errors.append(str(e)))
     page.goto(f"{live.base_url}/tablet")
     page.wait_for_function("document.getElementById('clock').textContent !== '--:--'")
@@ -129,7 +129,9 @@ def test_a_reminder_with_a_picture_is_shown_confirmed_and_in_the_history(
         item = tablet.locator("#reminder-list li").filter(has_text="Blutdrucktablette nehmen")
         item.wait_for()
         picture = item.locator("img.picture")
-        tablet.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+        tablet.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
+        )
         button = item.get_by_role("button", name="Genommen")
         box = button.bounding_box()
         assert box["height"] >= 110 and box["width"] >= 300  # a very big confirm
@@ -139,7 +141,7 @@ def test_a_reminder_with_a_picture_is_shown_confirmed_and_in_the_history(
     live.advance_to(at(9, 12))
     tablets[0].locator("#reminder-list li").get_by_role("button", name="Genommen").click()
     confirmed = wait_for(lambda: live.call(lambda: live.hub.state.get("reminder.tablet")))
-    assert confirmed.value == "carer-reminder-1"
+    assert confirmed is not None and confirmed.value == "carer-reminder-1"
     tablets[1].locator("#reminders").wait_for(state="hidden")  # off the other tablet too
 
     carer.goto(f"{live.base_url}/carer/reminders/history")
@@ -191,7 +193,7 @@ def test_a_carer_checks_in_and_out_on_the_tablet_and_the_visit_is_logged(
     screen.get_by_role("button", name="Ich bin da").click()
     tablet.locator("#visit-note").filter(has_text="Danke, Schwester Maria.").wait_for()
     arrived = wait_for(lambda: live.call(lambda: live.hub.state.get("visit.tablet")))
-    assert arrived.value is True
+    assert arrived is not None and arrived.value is True
 
     live.advance_to(at(9, 31))  # she came before 09:30: the care service hears nothing
     live.run(live.hub.alerts.idle())

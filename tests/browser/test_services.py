@@ -384,6 +384,9 @@ def test_the_appointment_reminder_comes_at_its_time_and_connects(
     assert axe_problems(page) == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "tablet-video-reminder-1280x800.png")
+    page.set_viewport_size({"width": 800, "height": 1280})
+    assert axe_problems(page) == []
+    page.screenshot(path=ARTIFACTS / "tablet-video-reminder-800x1280.png")
     page.get_by_role("button", name="Später").click()
     reminder.wait_for(state="hidden")
     page.wait_for_timeout(2500)

@@ -66,7 +66,11 @@ def test_checking_out_is_no_arrival_and_a_visit_button_counts_like_the_tablet() 
 def test_the_first_day_without_any_visit_says_so() -> None:
     out = run(RULES, [("2026-05-04 07:00", "motion.kueche", True)], until="2026-05-04 12:00")
     assert raised(out) == [
-        ("2026-05-04 09:30", "Pflegedienst bis 09:30 nicht eingetroffen (noch kein Besuch erfasst)", False)
+        (
+            "2026-05-04 09:30",
+            "Pflegedienst bis 09:30 nicht eingetroffen (noch kein Besuch erfasst)",
+            False,
+        )
     ]
 
 

@@ -3,10 +3,11 @@ on the tablet with their picture, changed and deleted with an audit trail; pictu
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -80,6 +81,17 @@ async def send(
     return await client.post(path, data=form, headers=headers, allow_redirects=False)
 
 
+async def advance(hub: Hub, when: datetime) -> None:
+    assert isinstance(hub.clock, SimulatedClock)
+    await hub.clock.advance_to(when)
+
+
+async def settled(hub: Hub) -> None:
+    """Alerting has applied every finding (AlertService.idle needs the loop to turn once)."""
+    await asyncio.sleep(0)
+    await hub.alerts.idle()
+
+
 def rows_with(html: str, text: str) -> list[str]:
     return [row for row in re.findall(r"<tr.*?</tr>", html, re.S) if text in row]
 
@@ -102,8 +114,8 @@ async def test_a_reminder_made_on_the_carer_page_runs_and_shows_its_picture_on_t
     assert "Die Erinnerung ist gespeichert" in listing
     assert "08:00, 20:00" in listing and "Medikament" in listing
 
-    await hub.clock.advance_to(datetime(2026, 5, 4, 8, 0, 1, tzinfo=BERLIN))
-    await hub.alerts.idle()
+    await advance(hub, datetime(2026, 5, 4, 8, 0, 1, tzinfo=BERLIN))
+    await settled(hub)
     await as_resident(tablet)
     status = await (await tablet.get("/api/resident/status")).json()
     [shown] = status["reminders"]
@@ -116,7 +128,7 @@ async def test_a_reminder_made_on_the_carer_page_runs_and_shows_its_picture_on_t
 
     resp = await post(tablet, "/api/resident/reminder/carer-reminder-1/confirm")
     assert resp.status == 200
-    await hub.alerts.idle()
+    await settled(hub)
     assert (await (await tablet.get("/api/resident/status")).json())["reminders"] == []
     [made] = audit_of(await hub.store.audit_entries(200), "reminder.create")
     assert (made.actor, made.target) == ("carer:carla", "carer-reminder-1")
@@ -145,10 +157,14 @@ async def test_the_form_says_every_problem_in_the_carers_words_and_stores_nothin
     assert 'value="25:00"' in page  # what was typed stays, to be corrected
 
     no_time = [("text", "Tabletten"), ("at", ""), ("confirm_within", "30")]
-    page = await (await send(client, "/carer/reminders", [*no_time, ("notify", "contact:anna")])).text()
+    page = await (
+        await send(client, "/carer/reminders", [*no_time, ("notify", "contact:anna")])
+    ).text()
     assert "Bitte mindestens eine Uhrzeit angeben." in page
     close = [("text", "Tropfen"), ("at", "08:00"), ("at", "08:20"), ("confirm_within", "30")]
-    page = await (await send(client, "/carer/reminders", [*close, ("notify", "contact:anna")])).text()
+    page = await (
+        await send(client, "/carer/reminders", [*close, ("notify", "contact:anna")])
+    ).text()
     assert "Zwischen zwei Erinnerungen liegen nur 20 Minuten; bestätigen innerhalb von 30 " in page
     assert hub.reminders.active == []
     assert [r for r in hub.engine.rule_ids if r.startswith("carer-")] == []
@@ -234,14 +250,14 @@ async def test_changing_and_deleting_a_reminder_reloads_the_rules_and_is_audited
     await as_resident(tablet)
     assert (await tablet.get(f"/pictures/{old_picture}")).status == 404
 
-    await hub.clock.advance_to(datetime(2026, 5, 4, 9, 0, 1, tzinfo=BERLIN))
-    await hub.alerts.idle()
+    await advance(hub, datetime(2026, 5, 4, 9, 0, 1, tzinfo=BERLIN))
+    await settled(hub)
     assert [a.rule for a in await hub.alerts.open_alerts()] == ["carer-reminder-1"]
     resp = await client.post(
         "/carer/reminders/1/delete", headers={"X-CSRF-Token": csrf(client)}, allow_redirects=False
     )
     assert resp.status == 303
-    await hub.alerts.idle()
+    await settled(hub)
     assert hub.reminders.active == []
     assert "carer-reminder-1" not in hub.engine.rule_ids
     assert await hub.alerts.open_alerts() == []  # off the tablet too
@@ -279,19 +295,19 @@ async def test_the_history_shows_confirmed_and_missed_reminders_with_who_was_tol
     fields = [(n, v) for n, v in FIELDS if n not in ("at", "medication")] + [("at", "08:00")]
     await send(client, "/carer/reminders", fields)
     await as_resident(tablet)
-    await hub.clock.advance_to(datetime(2026, 5, 4, 8, 10, tzinfo=BERLIN))
+    await advance(hub, datetime(2026, 5, 4, 8, 10, tzinfo=BERLIN))
     await post(tablet, "/api/resident/reminder/carer-reminder-1/confirm")
-    await hub.alerts.idle()
-    await hub.clock.advance_to(datetime(2026, 5, 5, 8, 30, tzinfo=BERLIN))
-    await hub.alerts.idle()  # the clock waits here: the message goes out at 08:30
+    await settled(hub)
+    await advance(hub, datetime(2026, 5, 5, 8, 30, tzinfo=BERLIN))
+    await settled(hub)  # the clock waits here: the message goes out at 08:30
     [missed] = [
         a
         for a in await hub.alerts.open_alerts()
         if a.rule == "carer-reminder-1" and a.subject.endswith("unconfirmed")
     ]
-    await hub.clock.advance_to(datetime(2026, 5, 5, 8, 40, tzinfo=BERLIN))
+    await advance(hub, datetime(2026, 5, 5, 8, 40, tzinfo=BERLIN))
     await post(client, f"/api/alerts/{missed.id}/acknowledge")
-    await hub.alerts.idle()
+    await settled(hub)
 
     page = await (await client.get("/carer/reminders/history")).text()
     tuesday, monday = page.split("Dienstag, 05.05.2026")[1].split("Montag, 04.05.2026")
@@ -304,3 +320,71 @@ async def test_the_history_shows_confirmed_and_missed_reminders_with_who_was_tol
     assert "nicht bestätigt" in yaml_row
     month = await (await client.get("/carer/reminders/history?range=month")).text()
     assert month.count("Blutdrucktablette nehmen") == 2
+
+
+async def test_a_reload_of_obhut_yaml_keeps_the_carers_reminders_running(
+    hub: Hub, client: Client
+) -> None:
+    await as_carer(client)
+    await send(client, "/carer/reminders", FIELDS)
+    assert hub.config_path is not None
+    text = hub.config_path.read_text(encoding="utf-8")
+    hub.config_path.write_text(text.replace("Blutdruck messen", "Blutdruck messen!"), "utf-8")
+    assert await hub.reload()
+    assert {"carer-reminder-1", "blutdruck"} <= set(hub.engine.rule_ids)
+    texts = {r.rule_id: getattr(r, "text", "") for r in hub.config.rules}
+    assert texts["blutdruck"] == "Blutdruck messen!"
+    assert texts["carer-reminder-1"] == "Blutdrucktablette nehmen"
+    assert [r.rule_id for r in hub.file_config.rules if r.kind == "reminder"] == ["blutdruck"]
+
+
+async def test_an_obhut_yaml_reminder_shows_its_picture_from_the_data_folder(
+    tmp_path: Path,
+) -> None:
+    from hub.config import ConfigError
+    from tests.rules.scenario import config
+
+    with pytest.raises(ConfigError) as bad:
+        config("rules:\n  - {kind: reminder, text: T, at: '08:00', picture: ../obhut.db}\n")
+    assert "'../obhut.db' is not a picture's file name" in bad.value.format()
+
+    text = BASE_CONFIG + "rules:\n  - {kind: reminder, id: box, text: Tropfen, at: '08:00', "
+    text += f"picture: tropfen.png}}\nstorage:\n  data_dir: {tmp_path / 'yaml'}\n"
+    path = tmp_path / "yaml.yaml"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "yaml" / "pictures").mkdir(parents=True)
+    (tmp_path / "yaml" / "pictures" / "tropfen.png").write_bytes(photo())
+    async with Hub.running(load_config(path), path, SimulatedClock(NOW)) as other:
+        from aiohttp.test_utils import TestServer
+
+        from hub.web.app import build_app
+
+        async with TestClient(TestServer(build_app(other), host="127.0.0.1")) as own:
+            await as_resident(own)
+            await advance(other, datetime(2026, 5, 4, 8, 0, 1, tzinfo=BERLIN))
+            await settled(other)
+            [shown] = (await (await own.get("/api/resident/status")).json())["reminders"]
+            assert (shown["picture"], shown["medication"]) == ("/pictures/tropfen.png", False)
+            image = await own.get("/pictures/tropfen.png")
+            assert image.status == 200 and image.headers["Content-Type"] == "image/png"
+
+
+def test_every_word_of_these_pages_is_in_german_and_english() -> None:
+    from hub.web.carer.daily_words import WORDS as CARER
+    from hub.web.resident.visit_words import WORDS as TABLET
+
+    for words in (CARER, TABLET):
+        assert set(words["de"]) == set(words["en"])
+        assert all(words["de"][k] and words["en"][k] for k in words["de"])
+    templates = Path(__file__).parents[2] / "hub" / "web" / "templates"
+    used: set[str] = set()
+    for name in ("reminders", "reminder_form", "reminder_history", "visits"):
+        used |= set(
+            re.findall(r"t\('([a-z_]+)'\)", (templates / "carer" / f"{name}.html").read_text())
+        )
+    for name in ("visit_tile", "visit_screen"):
+        html = (templates / "resident" / f"{name}.html").read_text()
+        used |= set(re.findall(r"""t\(['"]([a-z_]+)['"]\)""", html))
+    from hub.i18n import CATALOG
+
+    assert used - set(CATALOG["de"]) == set() and used - set(CATALOG["en"]) == set()

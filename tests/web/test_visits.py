@@ -17,6 +17,7 @@ from hub.app import Hub
 from hub.clock import SimulatedClock
 from hub.config import load_config
 from hub.model import Observation
+from hub.web.resident.visits import has_care_service
 
 from ..conftest import BASE_CONFIG
 from .signin import as_carer, as_resident, post
@@ -42,10 +43,22 @@ async def hub(tmp_path: Path) -> AsyncIterator[Hub]:
         yield hub
 
 
+async def advance(hub: Hub, by: timedelta) -> None:
+    assert isinstance(hub.clock, SimulatedClock)
+    await hub.clock.advance(by)
+
+
+def visiting(hub: Hub) -> object:
+    """What the tablet's last check-in or -out said (on: arrived)."""
+    return hub.state["visit.tablet"].value
+
+
 def cells(html: str) -> list[list[str]]:
     body = html.split('<table id="visits">', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S)
-    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", r)] for r in rows]
+    return [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", r)] for r in rows
+    ]
 
 
 async def test_a_carer_checks_in_and_out_on_the_tablet_and_the_visit_is_logged(
@@ -54,21 +67,25 @@ async def test_a_carer_checks_in_and_out_on_the_tablet_and_the_visit_is_logged(
     await as_resident(tablet)
     state = await (await tablet.get("/api/resident/visit")).json()
     assert state == {"open": None, "carers": ["Schwester Maria"]}  # the configured carer
-    resp = await post(tablet, "/api/resident/visit", {"action": "arrive", "carer": " Herr  Yilmaz\n"})
+    resp = await post(
+        tablet, "/api/resident/visit", {"action": "arrive", "carer": " Herr  Yilmaz\n"}
+    )
     assert resp.status == 200
-    assert hub.state["visit.tablet"].value is True
+    assert visiting(hub) is True
     state = await (await tablet.get("/api/resident/visit")).json()
     assert state["open"] == {"since": "08:00", "carer": "Herr Yilmaz"}
     assert state["carers"] == ["Herr Yilmaz", "Schwester Maria"]  # who came lately, first
 
-    await hub.clock.advance(timedelta(minutes=42))
+    await advance(hub, timedelta(minutes=42))
     assert (await post(tablet, "/api/resident/visit", {"action": "leave"})).status == 200
-    assert hub.state["visit.tablet"].value is False
+    assert visiting(hub) is False
     assert (await (await tablet.get("/api/resident/visit")).json())["open"] is None
 
     await as_carer(client)
     page = await (await client.get("/carer/visits")).text()
-    assert cells(page) == [["Mo, 04.05.2026", "08:00", "08:42", "42 Min.", "Herr Yilmaz", "am Tablet"]]
+    assert cells(page) == [
+        ["Mo, 04.05.2026", "08:00", "08:42", "42 Min.", "Herr Yilmaz", "am Tablet"]
+    ]
     assert "1 Besuch, 42 Min." in page
     entries = [(e.action, e.detail) for e in await hub.store.audit_entries(100)]
     assert ("tablet.visit.arrive", "Herr Yilmaz") in entries
@@ -106,7 +123,7 @@ async def test_a_visit_left_open_and_a_button_visit_are_shown_as_such(
     await as_resident(tablet)
     await post(tablet, "/api/resident/visit", {"action": "arrive", "carer": "Schwester Maria"})
     # She forgot to check out; the next morning the visit button is pressed twice.
-    await hub.clock.advance(timedelta(hours=24, minutes=5))
+    await advance(hub, timedelta(hours=24, minutes=5))
     assert not hub.visits.is_open()  # a visit 24 hours old is not going on
 
     def press() -> None:
@@ -115,12 +132,19 @@ async def test_a_visit_left_open_and_a_button_visit_are_shown_as_such(
         hub.ingest(Observation(hub.clock.now(), "visit.flur", arriving, "zigbee"))
 
     press()
-    await hub.clock.advance(timedelta(minutes=20))
+    await advance(hub, timedelta(minutes=20))
     press()
     await as_carer(client)
     page = await (await client.get("/carer/visits")).text()
     assert cells(page) == [
-        ["Di, 05.05.2026", "08:05", "08:25", "20 Min.", "nicht angegeben", "mit der Taste „Besuchstaste“"],
+        [
+            "Di, 05.05.2026",
+            "08:05",
+            "08:25",
+            "20 Min.",
+            "nicht angegeben",
+            "mit der Taste „Besuchstaste“",
+        ],
         ["Mo, 04.05.2026", "08:00", "Gehen nicht erfasst", "", "Schwester Maria", "am Tablet"],
     ]
     assert (await client.get("/carer/visits?range=month")).status == 200
@@ -149,3 +173,18 @@ async def test_the_visit_log_speaks_english(hub: Hub, client: Client, tablet: Cl
     client.session.cookie_jar.update_cookies({"lang": "en"})
     page = await (await client.get("/carer/visits")).text()
     assert cells(page) == [["Mon, 04.05.2026", "08:00", "still here", "", "Maria", "on the tablet"]]
+
+
+async def test_the_tile_is_on_the_tablet_only_where_a_care_service_comes(
+    hub: Hub, tablet: Client, tmp_path: Path
+) -> None:
+    await as_resident(tablet)
+    page = await (await tablet.get("/tablet")).text()
+    assert 'data-open="visit-screen">Pflegedienst</button>' in page
+    assert '<script src="/static/visits.js"></script>' in page
+    family_only = tmp_path / "family.yaml"
+    family_only.write_text(
+        BASE_CONFIG + f"storage:\n  data_dir: {tmp_path / 'other'}\n", encoding="utf-8"
+    )
+    async with Hub.running(load_config(family_only), family_only, SimulatedClock(NOW)) as other:
+        assert not has_care_service(other)

@@ -349,6 +349,8 @@ def vital_chart(
             chart.bars.append(Bar(x(ts), y(high), y(low)))
     chart.points += len(chart.bars)
     for band_low, band_high in bands:
+        if band_low is None and band_high is None:
+            continue  # no range (a weight nobody has set one for)
         upper = top if band_high is None else max(top, y(band_high))
         lower = bottom if band_low is None else min(bottom, y(band_low))
         if lower > upper:

@@ -48,7 +48,9 @@ def _row(hub: Hub, t: Callable[[str], str], visit: Visit, latest: bool) -> dict[
     arrived = visit.arrived.astimezone(tz)
     if visit.left is not None:
         left = visit.left.astimezone(tz)
-        left_text = left.strftime("%H:%M") if left.date() == arrived.date() else f"{left:%d.%m. %H:%M}"
+        left_text = (
+            left.strftime("%H:%M") if left.date() == arrived.date() else f"{left:%d.%m. %H:%M}"
+        )
         status = None
     else:
         left_text = ""
@@ -71,9 +73,9 @@ def _row(hub: Hub, t: Callable[[str], str], visit: Visit, latest: bool) -> dict[
 
 async def visits_page(request: web.Request) -> web.Response:
     require(request, *ROLES)
+    from hub.i18n import translator
     from hub.web.app import HUB, _lang, _render
     from hub.web.carer import NAV
-    from hub.i18n import translator
 
     hub = request.app[HUB]
     t = translator(_lang(request))

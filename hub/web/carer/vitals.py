@@ -18,6 +18,7 @@ from hub.web.auth import require
 from hub.web.carer import vitals_data, vitals_entry
 from hub.web.carer.vitals_data import Cache, Frame
 from hub.web.carer.vitals_words import WORDS
+from rules.explain import number
 
 if TYPE_CHECKING:
     from hub.app import Hub
@@ -91,7 +92,7 @@ async def vitals_page(request: web.Request) -> web.Response:
     for entity_id in sorted(known, key=lambda e: (e.partition(".")[0] != "heart_rate", e)):
         capability = entity_id.partition(".")[0]
         band = first.range(capability) if first else VITALS[capability].normal
-        drawn = await vitals_data.sensor(hub, entity_id, raw, frame, band, cache)
+        drawn = await vitals_data.sensor(hub, entity_id, raw, frame, band, cache, lang)
         entity = hub.entities.get(entity_id)
         room = hub.config.rooms.get(entity.room) if entity and entity.room else None
         sections.append(
@@ -106,6 +107,7 @@ async def vitals_page(request: web.Request) -> web.Response:
     return page(
         request,
         "vitals.html",
+        num=lambda value: number(value, lang),
         sections=sections,
         residents=await _entered(hub, frame, lang, t),
         saved=_saved(hub, request.query.get("saved", ""), lang, t),

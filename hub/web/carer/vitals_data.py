@@ -20,6 +20,7 @@ from hub.store.retention import local_midnight
 from hub.vitals import resting
 from hub.vitals.measures import PARTS, PLAUSIBLE, VITALS, Measurement, shown
 from hub.web.carer import charts
+from rules.explain import number
 
 if TYPE_CHECKING:
     from hub.app import Hub
@@ -63,6 +64,7 @@ async def sensor(
     frame: Frame,
     band: tuple[float | None, float | None],
     cache: Cache,
+    lang: str,
 ) -> dict[str, Any]:
     """One sensor's three charts and its resting rates."""
     capability = entity_id.partition(".")[0]
@@ -125,7 +127,7 @@ async def sensor(
         x_format="%d.%m.",
         bands=[band],
     )
-    return {"day": day, "week": week, "month": month, "nights": _night_rows(nights[-7:], tz)}
+    return {"day": day, "week": week, "month": month, "nights": _night_rows(nights[-7:], lang)}
 
 
 def _daily(hours: Sequence[Any], tz: ZoneInfo) -> dict[date, float]:
@@ -134,7 +136,7 @@ def _daily(hours: Sequence[Any], tz: ZoneInfo) -> dict[date, float]:
     for b in hours:
         day = b.start.astimezone(tz).date()
         n, s = sums.get(day, (0, 0.0))
-        sums[day] = (n + b.count, s + b.sum)
+        sums[day] = (n + b.readings, s + b.sum)
     return {day: s / n for day, (n, s) in sums.items()}
 
 
@@ -151,7 +153,7 @@ async def _nights(
         known = cache.get((entity_id, night))
         if known is None:
             minutes = await hub.store.bins(entity_id, start, end, MINUTE, PLAUSIBLE[capability])
-            readings = [(b.start, b.sum / b.count) for b in minutes]
+            readings = [(b.start, b.sum / b.readings) for b in minutes]
             known = resting.resting_rate(readings, capability, night, frame.tz)
             if frame.now - end >= SETTLED:
                 cache[(entity_id, night)] = known
@@ -164,14 +166,14 @@ def _middle(night: date, tz: ZoneInfo) -> datetime:
     return start + (end - start) / 2
 
 
-def _night_rows(nights: Sequence[resting.Resting], tz: ZoneInfo) -> list[dict[str, Any]]:
+def _night_rows(nights: Sequence[resting.Resting], lang: str) -> list[dict[str, Any]]:
     rows = []
     for n in reversed(nights):
         morning = n.night + timedelta(days=1)
         rows.append(
             {
                 "night": f"{n.night.strftime('%d.%m.')}–{morning.strftime('%d.%m.')}",
-                "rate": None if n.rate is None else f"{n.rate:g}",
+                "rate": None if n.rate is None else number(n.rate, lang),
                 "minutes": n.minutes,
             }
         )

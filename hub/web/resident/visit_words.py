@@ -1,4 +1,4 @@
-"""The tablet's words for carers' visits and medicine reminders, German first; registered on import."""
+"""The tablet's words for carers' visits and medicines, German first; registered on import."""
 
 from __future__ import annotations
 

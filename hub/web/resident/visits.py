@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from hub.config.model import ContactRole
+from hub.config.model import ContactRole, DeviceRole
 from hub.model import Observation
 from hub.visits import TABLET, clean_name
 from hub.web import openapi
@@ -35,6 +35,7 @@ def setup(app: web.Application) -> None:
             screen="resident/visit_screen.html",
             script="/static/visits.js",
             order=60,
+            shown=has_care_service,
         )
     )
     app.router.add_get("/api/resident/visit", api_visit)
@@ -76,6 +77,16 @@ def setup(app: web.Application) -> None:
     openapi.document(app, "/api/resident/visit", "post", change)
 
 
+def has_care_service(hub: Hub) -> bool:
+    """A carer among the contacts, a carer_visit rule or a visit button: the tile is wanted."""
+    config = hub.config
+    return (
+        any(c.role is ContactRole.CARER for c in config.contacts.values())
+        or any(r.kind == "carer_visit" for r in config.rules)
+        or any(d.role is DeviceRole.VISIT_BUTTON for d in config.devices.values())
+    )
+
+
 def _hub(request: web.Request) -> Hub:
     from hub.web.app import HUB
 
@@ -90,9 +101,7 @@ async def api_visit(request: web.Request) -> web.Response:
     require(request, *ROLES)
     hub = _hub(request)
     current = hub.visits.current if hub.visits.is_open() else None
-    configured = [
-        c.name for c in hub.config.contacts.values() if c.role is ContactRole.CARER
-    ]
+    configured = [c.name for c in hub.config.contacts.values() if c.role is ContactRole.CARER]
     names = list(dict.fromkeys([*await hub.visits.recent_names(NAMES_SHOWN), *configured]))
     open_visit = None
     if current is not None:

@@ -11,7 +11,9 @@ from integrations.zigbee.simradio.stimuli import Stimuli
 from .conftest import T0, arrival, flat_hub
 
 
-async def test_a_visit_button_checks_the_carer_in_and_out(tmp_path: Path, quirk_index: Path) -> None:
+async def test_a_visit_button_checks_the_carer_in_and_out(
+    tmp_path: Path, quirk_index: Path
+) -> None:
     async with flat_hub(tmp_path, quirk_index, ["flur-besuch"]) as (hub, gw, seen):
         stimuli = Stimuli(gw.radio)
         # The button joined showing its last alarm: that is nobody arriving.
@@ -32,8 +34,10 @@ async def test_a_visit_button_checks_the_carer_in_and_out(tmp_path: Path, quirk_
         assert visit.duration == timedelta(minutes=25)
 
 
-async def test_a_check_in_button_is_the_residents_daily_ok(tmp_path: Path, quirk_index: Path) -> None:
-    async with flat_hub(tmp_path, quirk_index, ["flur-ok"]) as (hub, gw, seen):
+async def test_a_check_in_button_is_the_residents_daily_ok(
+    tmp_path: Path, quirk_index: Path
+) -> None:
+    async with flat_hub(tmp_path, quirk_index, ["flur-ok"]) as (_, gw, seen):
         Stimuli(gw.radio).set("flur-ok", sos=True)
         await arrival(seen, "check_in.flur", True)
         assert not [o for o in seen if o.entity.startswith(("sos_button.", "visit."))]
