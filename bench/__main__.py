@@ -17,6 +17,7 @@ SUITES = (
     "bench.zigbee_bench",
     "bench.alerts_bench",
     "bench.tablet_bench",
+    "bench.vitals_bench",
     "bench.services_bench",
     "bench.summary_bench",
     "bench.insights_eval",

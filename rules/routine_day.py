@@ -131,10 +131,13 @@ class Day:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Day:
         out = [int(m) for m in data.get("out") or ()]
+        rooms = {str(r): [int(n) for n in c] for r, c in (data.get("rooms") or {}).items()}
+        if any(len(counts) != 24 for counts in rooms.values()):
+            raise ValueError(f"a room's signs are not 24 hours: {data.get('rooms')!r}")
         return cls(
             day=date.fromisoformat(data["day"]),
             events=int(data.get("events", 0)),
-            rooms={str(r): [int(n) for n in c] for r, c in (data.get("rooms") or {}).items()},
+            rooms=rooms,
             wake=int_or_none(data.get("wake")),
             bedtime=int_or_none(data.get("bedtime")),
             night_bathroom=int(data.get("night_bathroom", 0)),

@@ -409,8 +409,8 @@ class Config(Strict):
 
     @model_validator(mode="after")
     def _resident_ranges(self) -> Config:
-        """A rule naming a resident (`resident: anna`) takes the limits it lacks from her."""
-        resolved = tuple(_with_resident(rule, self.residents) for rule in self.rules)
+        """Rules about residents' vital signs take the limits they lack from residents:."""
+        resolved = tuple(_with_residents(rule, self.residents) for rule in self.rules)
         if all(a is b for a, b in zip(resolved, self.rules, strict=True)):
             return self
         return self.model_copy(update={"rules": resolved})
@@ -422,12 +422,11 @@ class Config(Strict):
         )
 
 
-def _with_resident(rule: RuleConfig, residents: dict[str, Resident]) -> RuleConfig:
-    # Kinds that can (vital_range, vital_entry) have `resident` and `with_resident`; an
-    # unknown resident is reported by the loader with its position.
-    name = getattr(rule, "resident", None)
-    resolve = getattr(rule, "with_resident", None)
-    if name is None or resolve is None or name not in residents:
+def _with_residents(rule: RuleConfig, residents: dict[str, Resident]) -> RuleConfig:
+    # Kinds that can (vital_range, vital_entry) have `with_residents`; an unknown resident
+    # is reported by the loader with its position.
+    resolve = getattr(rule, "with_residents", None)
+    if resolve is None:
         return rule
-    resolved: RuleConfig = resolve(residents[name])
+    resolved: RuleConfig = resolve(residents)
     return resolved

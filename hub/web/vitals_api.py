@@ -15,14 +15,13 @@ from aiohttp import web
 
 from hub.vitals import entries
 from hub.vitals.entries import Checked, Outside, Problem
-from hub.vitals.measures import PARTS, VITALS, Measurement, shown
+from hub.vitals.measures import PARTS, VITALS, Measurement
 from hub.web.auth import require
+from hub.web.carer.entry_texts import carer_check, carer_problem, carer_saved, value_text
 from hub.web.openapi import document, operation
-from rules.explain import number
 
 if TYPE_CHECKING:
     from hub.app import Hub
-    from hub.config.model import Resident
 
 ROLES = ("resident", "carer", "installer")
 NOTE_MAX = 500
@@ -65,7 +64,7 @@ def record(
     for obs in entries.observations(checked, resident, moment, actor):
         hub.ingest(obs)
     unit = VITALS[PARTS[measurement][0]].unit
-    detail = f"{_value(checked, 'en')} {unit} at {moment.isoformat()}"
+    detail = f"{value_text(checked, 'en')} {unit} at {moment.isoformat()}"
     if checked.outside:
         detail += f"; outside the range ({', '.join(o.capability for o in checked.outside)})"
     if note:
@@ -80,79 +79,6 @@ def clean_note(text: object) -> str:
         return ""
     text = " ".join(text.split())[:NOTE_MAX]
     return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _value(checked: Checked, lang: str) -> str:
-    return "/".join(shown(v, c, lang) for c, v in checked.values.items())
-
-
-def range_text(
-    t: Say, lang: str, capability: str, limits: tuple[float | None, float | None]
-) -> str:
-    """A range of `capability` in words: `100–150 mmHg`, `bis 150 mmHg`, `ab 92 %`."""
-    low, high = limits
-    fields = {
-        "low": number(low, lang) if low is not None else "",
-        "high": number(high, lang) if high is not None else "",
-        "unit": VITALS[capability].unit,
-    }
-    key = "both" if low is not None and high is not None else "max" if high is not None else "min"
-    if low is None and high is None:
-        return ""
-    return _fill(t(f"vitals_range_{key}"), fields)
-
-
-def carer_problem(t: Say, lang: str, problem: Problem) -> str:
-    """A refusal in a carer's words: what is wrong, and what would be right."""
-    capability = problem.field
-    vital = VITALS.get(capability)
-    fields = {
-        "field": t(f"vitals_c_{capability}") if vital else "",
-        "typed": problem.typed,
-        "unit": vital.unit if vital else "",
-        "low": _number(problem.low, capability, lang),
-        "high": _number(problem.high, capability, lang),
-    }
-    return _fill(t(f"vitals_err_{problem.code}"), fields)
-
-
-def carer_check(t: Say, lang: str, outcome: Outcome, resident: Resident) -> str:
-    """ "Bitte prüfen" with what is outside her range and what the range is."""
-    checked = outcome.checked
-    first = PARTS[outcome.measurement][0]
-    ranges = [
-        range_text(t, lang, o.capability, resident.range(o.capability)) for o in checked.outside
-    ]
-    fields = {
-        "what": t(f"vitals_m_{outcome.measurement.value}"),
-        "value": _value(checked, lang),
-        "unit": VITALS[first].unit,
-        "name": resident.name,
-        "range": " / ".join(ranges),
-    }
-    return _fill(t("vitals_check_detail"), fields)
-
-
-def carer_saved(t: Say, lang: str, outcome: Outcome) -> str:
-    first = PARTS[outcome.measurement][0]
-    fields = {
-        "what": t(f"vitals_m_{outcome.measurement.value}"),
-        "value": _value(outcome.checked, lang),
-        "unit": VITALS[first].unit,
-    }
-    return _fill(t("vitals_saved"), fields)
-
-
-def _number(value: float | None, capability: str, lang: str) -> str:
-    if value is None:
-        return ""
-    return number(value, lang) if capability in VITALS else f"{value:g}"
-
-
-def _fill(template: str, fields: Mapping[str, object]) -> str:
-    for key, value in fields.items():
-        template = template.replace("{" + key + "}", str(value))
-    return template
 
 
 # The API
@@ -283,12 +209,38 @@ def _schema() -> dict[str, Any]:
     }
 
 
+_ANSWER = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": ["saved", "check", "refused"]},
+        "message": {
+            "type": "string",
+            "description": "in the words of who asked (calm for the tablet)",
+        },
+        "entry": {
+            "type": "object",
+            "description": "saved: resident, measurement, values, time, source",
+        },
+        "outside": {"type": "array", "items": {"type": "object"}},
+        "problems": {
+            "type": "array",
+            "items": {"type": "object", "description": "refused: field, code, message"},
+        },
+        "error": {"type": "string"},
+    },
+}
+
+
+def _described(schema: dict[str, Any], text: str) -> dict[str, Any]:
+    return {"description": text, "content": {"application/json": {"schema": schema}}}
+
+
 def setup(app: web.Application) -> None:
     app.router.add_post("/api/vitals/entries", api_entry)
     op = operation(
         "Enter a measured value (blood pressure, weight, SpO2, temperature, glucose)",
         ROLES,
-        {"type": "object", "properties": {"status": {"enum": ["saved", "check"]}}},
+        _ANSWER,
     )
     op["description"] += (
         " 201: saved (an entry outside the range raises a finding through a vital_entry rule);"
@@ -296,9 +248,10 @@ def setup(app: web.Application) -> None:
         " confirm: true; 422: impossible values, nothing saved, `problems` says which."
     )
     op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _schema()}}}
-    saved = op["responses"].pop("200")
-    op["responses"]["201"] = saved
-    op["responses"]["200"] = {"description": "outside the range: please check (nothing saved)"}
-    op["responses"]["400"] = {"description": "not JSON, unknown measurement or resident"}
-    op["responses"]["422"] = {"description": "impossible values (nothing saved)"}
+    answer = {"$ref": "#/components/schemas/Error"}
+    responses = op["responses"]
+    responses["201"] = responses.pop("200")
+    responses["200"] = _described(_ANSWER, "outside the range: please check (nothing saved)")
+    responses["400"] = _described(answer, "not JSON, unknown measurement or resident")
+    responses["422"] = _described(_ANSWER, "impossible values (nothing saved)")
     document(app, "/api/vitals/entries", "post", op)

@@ -2,7 +2,7 @@
 range: someone is told, once per entry.
 
     - kind: vital_entry
-      resident: anna          # her entries (bp_systolic.anna, body_weight.anna, …)
+      resident: anna          # her entries (bp_systolic.anna, …); none: every resident's
       ranges:                 # optional: limits other than residents.anna.vitals
         bp_systolic: {max: 160}
       severity: warning       # the default: the escalation's first tier is told
@@ -16,9 +16,10 @@ reading someone should look at, and a person marks it done.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal, cast
 
-from pydantic import field_validator
+from pydantic import PrivateAttr, field_validator
 
 from hub.config.model import VitalRange
 from hub.config.problems import ConfigValueError
@@ -51,10 +52,12 @@ MEASURED: Texts = {"de": "gemessen", "en": "measured"}
 
 class Config(RuleConfig):
     kind: Literal["vital_entry"] = "vital_entry"
-    resident: Slug
-    # Filled in from the resident's vitals for every measure this does not give itself.
+    resident: Slug | None = None  # None: every resident
+    # Limits that differ from the residents' vitals; for every other one, hers.
     ranges: dict[ManualVital, VitalRange] = {}
     severity: Severity = Severity.WARNING
+    # resident → capability → range, from obhut.yaml's residents: (see with_residents)
+    _limits: dict[str, dict[str, VitalRange]] = PrivateAttr(default_factory=dict)
 
     @field_validator("ranges")
     @classmethod
@@ -69,40 +72,46 @@ class Config(RuleConfig):
                     )
         return ranges
 
-    def with_resident(self, resident: Resident) -> Config:
-        """Her range for every measure, unless this rule gives a limit itself."""
-        ranges: dict[str, VitalRange] = {}
-        for capability in MANUAL:
-            low, high = resident.range(capability)
-            own = self.limits.get(capability)
-            if own is not None:
-                low = own.min if own.min is not None else low
-                high = own.max if own.max is not None else high
-            if low is not None or high is not None:
-                ranges[capability] = VitalRange.model_construct(min=low, max=high)
-        return self.model_copy(update={"ranges": ranges})
+    def with_residents(self, residents: Mapping[str, Resident]) -> Config:
+        """Each resident's range for every measure, unless this rule gives a limit itself."""
+        own = cast(dict[str, VitalRange], self.ranges)
+        limits: dict[str, dict[str, VitalRange]] = {}
+        for resident_id, resident in residents.items():
+            if self.resident not in (None, resident_id):
+                continue
+            mine = limits[resident_id] = {}
+            for capability in MANUAL:
+                low, high = resident.range(capability)
+                given = own.get(capability)
+                if given is not None:
+                    low = given.min if given.min is not None else low
+                    high = given.max if given.max is not None else high
+                if low is not None or high is not None:
+                    mine[capability] = VitalRange.model_construct(min=low, max=high)
+        return self.model_copy(update={"_limits": limits})
 
-    @property
-    def limits(self) -> dict[str, VitalRange]:
-        return cast(dict[str, VitalRange], self.ranges)
+    def limits_for(self, resident: str) -> dict[str, VitalRange]:
+        """The limits an entry of `resident` is judged by (none: not this rule's resident)."""
+        return self._limits.get(resident, {})
 
 
 class Rule(BaseRule):
-    """Judges each entry of one resident against her ranges as it arrives."""
+    """Judges each entry of its residents against her ranges as it arrives."""
 
     config: Config
     listens_to = frozenset(Capability(c) for c in MANUAL)
 
     def wants(self, entity: Entity) -> bool:
         name = entity.id.partition(".")[2]
-        return entity.capability in self.listens_to and name == self.config.resident
+        return entity.capability in self.listens_to and bool(self.config.limits_for(name))
 
     def on_observation(self, obs: Observation, ctx: RuleContext) -> None:
         capability = obs.capability.value
+        resident = obs.entity.partition(".")[2]
         observations = [obs]
         if capability in BLOOD_PRESSURE:
             other = BLOOD_PRESSURE[1 - BLOOD_PRESSURE.index(capability)]
-            partner = ctx.state.get(f"{other}.{self.config.resident}")
+            partner = ctx.state.get(f"{other}.{resident}")
             if partner is None or partner.ts != obs.ts or partner is obs:
                 return  # the other half of this reading is still to come
             pair = [obs, partner]
@@ -116,53 +125,50 @@ class Rule(BaseRule):
             if not low <= value <= high:
                 return  # not a person's value: nothing to tell
             values[o.capability.value] = float(value)
-        outside = [(c, v, side) for c, v in values.items() if (side := self._side(c, v))]
+        limits = self.config.limits_for(resident)
+        outside = [(c, v, side) for c, v in values.items() if (side := _side(limits, c, v))]
         if outside:
-            self._tell(obs, values, outside, ctx)
-
-    def _side(self, capability: str, value: float) -> str | None:
-        limits = self.config.limits.get(capability)
-        if limits is None:
-            return None
-        if limits.min is not None and value < limits.min:
-            return "low"
-        if limits.max is not None and value > limits.max:
-            return "high"
-        return None
+            self._tell(obs, resident, values, outside, ctx)
 
     def _tell(
         self,
         obs: Observation,
+        resident: str,
         values: dict[str, float],
         outside: list[tuple[str, float, str]],
         ctx: RuleContext,
     ) -> None:
         lang = ctx.lang
+        limits = self.config.limits_for(resident)
+
+        def bound(capability: str, side: str) -> str:
+            given = limits[capability]
+            value = given.max if side == "high" else given.min
+            return number(value, lang) if value is not None else "?"
+
         first = next(iter(values))
         measurement = measurement_of(first)
         assert measurement is not None
-        value = "/".join(shown(v, c, lang) for c, v in values.items())
-        limits = []
-        both_high = len(outside) == 2 and {side for _, _, side in outside} == {"high"}
-        both_low = len(outside) == 2 and {side for _, _, side in outside} == {"low"}
-        if both_high or both_low:
-            limit = "/".join(self._limit(c, "max" if both_high else "min", lang) for c in values)
-            limits.append(ctx.say(HIGH if both_high else LOW, limit=limit))
+        sides = {side for _, _, side in outside}
+        said = []
+        if len(outside) == 2 and len(sides) == 1:  # 92/55: "Bereich ab 100/60"
+            (side,) = sides
+            both = "/".join(bound(c, side) for c in values)
+            said.append(ctx.say(HIGH if side == "high" else LOW, limit=both))
         else:
             for capability, _, side in outside:
                 prefix = ctx.say(LOWER_VALUE) if capability == "bp_diastolic" else ""
-                bound = self._limit(capability, "max" if side == "high" else "min", lang)
-                limits.append(prefix + ctx.say(HIGH if side == "high" else LOW, limit=bound))
+                limit = bound(capability, side)
+                said.append(prefix + ctx.say(HIGH if side == "high" else LOW, limit=limit))
         text = ctx.say(
             OUTSIDE,
             what=ctx.say(MEASUREMENT_NAME[measurement]),
-            value=value,
+            value="/".join(shown(v, c, lang) for c, v in values.items()),
             unit=VITALS[first].unit,
             time=ctx.clock(obs.ts),
             by=_by(obs.source, ctx),
-            limits=", ".join(limits),
+            limits=", ".join(said),
         )
-        resident = self.config.resident
         words = ", ".join(f"{c} {v:g} {side}" for c, v, side in outside)
         ctx.emit(
             self.finding(
@@ -177,10 +183,16 @@ class Rule(BaseRule):
             )
         )
 
-    def _limit(self, capability: str, which: str, lang: str) -> str:
-        limits = self.config.limits[capability]
-        bound = limits.max if which == "max" else limits.min
-        return number(bound, lang) if bound is not None else "?"
+
+def _side(limits: Mapping[str, VitalRange], capability: str, value: float) -> str | None:
+    given = limits.get(capability)
+    if given is None:
+        return None
+    if given.min is not None and value < given.min:
+        return "low"
+    if given.max is not None and value > given.max:
+        return "high"
+    return None
 
 
 def _by(source: str, ctx: RuleContext) -> str:

@@ -39,6 +39,8 @@ from rules.engine import RuleContext
 from rules.explain import Texts, number
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from hub.config.model import Resident
 
 Measure = Literal["heart_rate", "respiratory_rate"]
@@ -121,8 +123,11 @@ class Config(RuleConfig):
             raise ConfigValueError("hysteresis cannot be negative", expected="e.g. 3")
         return self
 
-    def with_resident(self, resident: Resident) -> Config:
-        """The limits this rule does not give itself taken from `resident`'s range."""
+    def with_residents(self, residents: Mapping[str, Resident]) -> Config:
+        """The limits this rule does not give itself taken from its resident's range."""
+        resident = residents.get(self.resident) if self.resident else None
+        if resident is None:  # none named, or unknown: the loader says so where it is written
+            return self
         # A min of the rule above her max is reported by the loader, at the rule's min.
         low, high = resident.range(self.measure)
         low = self.min if self.min is not None else low

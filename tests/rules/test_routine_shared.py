@@ -1,11 +1,13 @@
 """The routine rules share the resident's days (rules/routine_tracker.py): each still says what
 it would say alone, with its own window of days, and what they share survives a reload of the
-configuration in the night, while what each rule raised survives a restart.
+configuration in the night, what each rule raised survives a restart, and a stored day that
+cannot be read back is learned again.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from hub.app import Hub
 from hub.clock import SimulatedClock
 from hub.config import load_config
 from hub.model import Finding
+from hub.store import Store
+from rules.routine import times
 from tests.rules.routine_days import day, observations, weeks
 from tests.rules.scenario import at, findings, local, run
 from tests.rules.test_routine_restart import RULES, after, before, live, rule, write_flat
@@ -135,3 +139,41 @@ def test_a_finding_raised_before_a_restart_is_cleared_after_it(tmp_path: Path) -
         ("2026-04-27 09:18", False, "Heute bis 9:18 nicht aufgestanden, üblich 7:02–7:48"),
         ("2026-04-27 10:30", True, "Heute erst um 10:30 aufgestanden, üblich 7:02–7:48"),
     ]
+
+
+def test_a_day_that_cannot_be_read_back_is_learned_again_from_the_history(
+    tmp_path: Path,
+) -> None:
+    path = write_flat(tmp_path, "rules:\n  - kind: routine_wake_up\n")
+    db = tmp_path / "data" / "obhut.db"
+    db.parent.mkdir()
+    history = observations(weeks(FIRST, 21))
+    broken = "shared:routine:day:2026-04-20"
+
+    async def main() -> tuple[int, str, str]:
+        async with Store.open(db, clock=lambda: history[-1].ts) as store:
+            for obs in history:
+                store.add_observation(obs)
+        clock = SimulatedClock(at("2026-04-27 00:05"))
+        async with Hub.running(load_config(path), None, clock) as hub:
+            await asyncio.wait_for(learning(), 30)
+            stored = hub.scheduler.get(broken)
+            assert stored is not None  # each day learned is kept in the store
+            # The stored day is damaged (a half-written disk, a hand-edited backup)
+            data = {**stored.data, "day": {"day": "2026-04-20", "rooms": {"bad": [1, 2]}}}
+            hub.store.put_deadline(replace(stored, data=data))
+        async with Hub.running(load_config(path), None, clock) as hub:
+            await asyncio.wait_for(learning(), 30)
+            wake = rule(hub, "routine_wake_up")
+            usual = wake.baseline().wake
+            assert usual is not None
+            again = hub.scheduler.get(broken)
+            assert again is not None
+            return wake.baseline().days, times(usual), again.data["day"]["day"]
+
+    assert asyncio.run(main()) == (21, "7:02–7:48", "2026-04-20")
+
+
+async def learning() -> None:
+    """The background task that reads the days the routine lacks from the store."""
+    await asyncio.gather(*(t for t in asyncio.all_tasks() if t.get_name() == "routine learning"))

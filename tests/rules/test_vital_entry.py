@@ -106,6 +106,23 @@ def test_single_values_against_her_range_and_the_defaults() -> None:
     ]
 
 
+def test_without_a_resident_the_rule_judges_everyones_entries_by_their_own_range() -> None:
+    every = ERNA.replace("    resident: erna\n", "")
+    out = run(
+        every,
+        [
+            ("2026-05-04 07:30", "body_weight.otto", 120),  # Otto has no weight range
+            ("2026-05-04 07:40", "bp_systolic.otto", 155),  # the default: up to 150
+            ("2026-05-04 07:40", "bp_diastolic.otto", 85),
+            ("2026-05-04 07:50", "body_weight.erna", 81),  # hers: up to 80
+        ],
+    )
+    assert [(subject, text) for _, subject, text in told(out)] == [
+        ("blood_pressure.otto", "Blutdruck 155/85 mmHg (07:40, gemessen), Bereich bis 150"),
+        ("body_weight.erna", "Gewicht 81,0 kg (07:50, gemessen), Bereich bis 80"),
+    ]
+
+
 def test_other_residents_and_impossible_values_are_not_its_business() -> None:
     out = run(
         ERNA,

@@ -142,16 +142,28 @@ rules:
 """,
     )
     (rule,) = config.rules  # type: ignore[attr-defined]
-    got = {c: (r.min, r.max) for c, r in rule.limits.items()}
+    got = {c: (r.min, r.max) for c, r in rule.limits_for("erna").items()}
     assert got["bp_systolic"] == (100, 160)
     assert got["body_weight"] == (50, 75)
     assert got["spo2"] == (92, None)
     assert str(rule.severity) == "warning"
 
 
-def test_vital_entry_needs_its_resident(tmp_path: Path) -> None:
-    text = problems(tmp_path, "rules:\n  - {kind: vital_entry}\n")
-    assert "missing required key 'resident'" in text
+def test_vital_entry_without_a_resident_is_about_every_resident(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        "residents:\n  erna: {name: Erna, vitals: {spo2: {min: 88}}}\n  otto: {name: Otto}\n"
+        "rules:\n  - {kind: vital_entry, ranges: {bp_systolic: {max: 160}}}\n",
+    )
+    (rule,) = config.rules  # type: ignore[attr-defined]
+    assert (rule.limits_for("erna")["spo2"].min, rule.limits_for("otto")["spo2"].min) == (88, 92)
+    assert rule.limits_for("otto")["bp_systolic"].max == 160  # the rule's own, for both
+    assert rule.limits_for("nobody") == {}
+
+
+def test_vital_entry_checks_its_resident_and_ranges(tmp_path: Path) -> None:
+    text = problems(tmp_path, "rules:\n  - {kind: vital_entry, resident: erna}\n")
+    assert "unknown resident 'erna'" in text
     text = problems(
         tmp_path,
         "residents: {erna: {name: Erna}}\nrules:\n"

@@ -15,7 +15,7 @@ from hub.model import Capability
 from hub.vitals.measures import PARTS, VITALS, Measurement
 from hub.web import vitals_api
 from hub.web.auth import require
-from hub.web.carer import vitals_data, vitals_entry
+from hub.web.carer import entry_texts, vitals_data, vitals_entry
 from hub.web.carer.vitals_data import Cache, Frame
 from hub.web.carer.vitals_words import WORDS
 from rules.explain import number
@@ -100,7 +100,7 @@ async def vitals_page(request: web.Request) -> web.Response:
                 "id": entity_id,
                 "capability": capability,
                 "where": room.name if room else (entity.name if entity else entity_id),
-                "band": vitals_api.range_text(t, lang, capability, band),
+                "band": entry_texts.range_text(t, lang, capability, band),
                 **drawn,
             }
         )
@@ -133,13 +133,13 @@ async def _entered(hub: Hub, frame: Frame, lang: str, t: Any) -> list[dict[str, 
             if drawn["latest"] is not None:
                 drawn["latest"]["by"] = by(drawn["latest"]["source"], t)
             ranges = [
-                vitals_api.range_text(t, lang, c, band)
+                entry_texts.range_text(t, lang, c, band)
                 for c, band in zip(drawn["parts"], drawn["bands"], strict=True)
             ]
             drawn["band"] = " / ".join(r for r in ranges if r)
             measures.append(drawn)
         told = any(
-            r.kind == "vital_entry" and r.enabled and getattr(r, "resident", None) == rid
+            r.kind == "vital_entry" and r.enabled and getattr(r, "resident", None) in (None, rid)
             for r in hub.config.rules
         )
         out.append({"id": rid, "name": resident.name, "measures": measures, "no_rule": not told})

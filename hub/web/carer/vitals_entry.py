@@ -16,6 +16,7 @@ from hub.i18n import translator
 from hub.vitals.measures import PARTS, VITALS, Measurement, shown
 from hub.web import vitals_api
 from hub.web.auth import require
+from hub.web.carer import entry_texts
 
 if TYPE_CHECKING:
     from multidict import MultiDictProxy
@@ -68,7 +69,7 @@ def _form(
                 "label": f"{t(f'vitals_c_{capability}')} ({vital.unit})",
                 "value": typed.get(capability, ""),
                 "possible": f"{shown(low, capability, lang)}–{shown(high, capability, lang)}",
-                "range": vitals_api.range_text(t, lang, capability, limits),
+                "range": entry_texts.range_text(t, lang, capability, limits),
             }
         )
     return page(
@@ -126,10 +127,10 @@ async def entry_form(request: web.Request) -> web.Response:
     lang = lang_of(request)
     t = translator(lang)
     if outcome.status == "refused":
-        problems = [vitals_api.carer_problem(t, lang, p) for p in outcome.problems]
+        problems = [entry_texts.carer_problem(t, lang, p) for p in outcome.problems]
         return _form(request, measurement, resident, typed=typed, problems=problems, status=422)
     if outcome.status == "check":
         person = hub.config.residents[resident]
-        check = vitals_api.carer_check(t, lang, outcome, person)
+        check = entry_texts.carer_check(t, lang, outcome, person)
         return _form(request, measurement, resident, typed=typed, check=check)
     raise web.HTTPSeeOther(f"/carer/vitals?saved={measurement.value}.{resident}#entered-{resident}")
