@@ -22,6 +22,7 @@ SUITES = (
     "bench.summary_bench",
     "bench.insights_eval",
     "bench.export_bench",
+    "bench.daily_life_bench",
 )
 
 

@@ -208,6 +208,9 @@ class AlertService:
         while True:
             if self._ops:
                 await asyncio.gather(*self._ops, return_exceptions=True)
+                # Finished tasks leave `_ops` in their done-callbacks, which run only at the
+                # loop's next turn; gather of done tasks does not yield, so give it that turn.
+                await asyncio.sleep(0)
                 continue
             await self.outbox.wait_idle()
             if not self._ops:

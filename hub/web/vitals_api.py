@@ -6,7 +6,7 @@ resident's range until it is confirmed, then stores it as observations and audit
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 ROLES = ("resident", "carer", "installer")
 NOTE_MAX = 500
-Say = Callable[[str], str]
 
 
 @dataclass

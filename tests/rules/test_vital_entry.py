@@ -30,9 +30,10 @@ def told(items: list[Finding | Action]) -> list[tuple[str, str, str]]:
     return [(local(f.ts), f.subject, f.explanation) for f in findings(items)]
 
 
-def entered(
-    rules_yaml: str, events: list[tuple[str, str, float, str]], lang: str = "de"
-) -> list[Finding | Action]:
+Entry = tuple[str, str, float, str]  # time, entity, value, source
+
+
+def entered(rules_yaml: str, events: list[Entry], lang: str = "de") -> list[Finding | Action]:
     """Replay entries (time, entity, value, source) through the flat with these rules."""
     cfg = config(rules_yaml)
     if lang != "de":
@@ -135,7 +136,7 @@ def test_other_residents_and_impossible_values_are_not_its_business() -> None:
 
 
 def test_who_entered_it_is_told_in_the_homes_language() -> None:
-    events = [
+    events: list[Entry] = [
         ("2026-05-04 08:10", "bp_systolic.erna", 182, "manual:carer:carla"),
         ("2026-05-04 08:10", "bp_diastolic.erna", 95, "manual:carer:carla"),
         ("2026-05-04 09:00", "body_weight.erna", 49.5, "manual:resident:tablet-1"),
@@ -151,7 +152,7 @@ def test_who_entered_it_is_told_in_the_homes_language() -> None:
 
 
 def test_the_same_reading_twice_is_two_findings_the_alert_keeps_them_as_one() -> None:
-    events = [
+    events: list[Entry] = [
         ("2026-05-04 08:10", "body_weight.erna", 85, "manual:carer:carla"),
         ("2026-05-05 08:10", "body_weight.erna", 86, "manual:carer:carla"),
     ]

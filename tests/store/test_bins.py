@@ -38,9 +38,9 @@ async def test_bins_keep_to_their_span_and_an_unknown_entity_has_none(db_path: P
         for minute in range(10):
             store.add_observation(obs("respiratory_rate.bett", 14, seconds=60 * minute))
         await store.flush()
-        minute = timedelta(minutes=1)
+        one = timedelta(minutes=1)
         inside = await store.bins(
-            "respiratory_rate.bett", T0 + 2 * minute, T0 + 5 * minute, minute, (3.0, 80.0)
+            "respiratory_rate.bett", T0 + 2 * one, T0 + 5 * one, one, (3.0, 80.0)
         )
-        assert [b.start for b in inside] == [T0 + 2 * minute, T0 + 3 * minute, T0 + 4 * minute]
+        assert [b.start for b in inside] == [T0 + 2 * one, T0 + 3 * one, T0 + 4 * one]
         assert await store.bins("heart_rate.nirgends", T0, T0 + HOUR, HOUR, PULSE) == []

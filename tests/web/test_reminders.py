@@ -87,8 +87,11 @@ async def advance(hub: Hub, when: datetime) -> None:
 
 
 async def settled(hub: Hub) -> None:
-    """Alerting has applied every finding (AlertService.idle needs the loop to turn once)."""
-    await asyncio.sleep(0)
+    """Alerting has applied every finding. AlertService.idle spins without yielding when its
+    operations are done but their done callbacks have not run yet: let them run first."""
+    while hub.alerts._ops:
+        await asyncio.wait(set(hub.alerts._ops))
+        await asyncio.sleep(0)
     await hub.alerts.idle()
 
 

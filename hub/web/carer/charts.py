@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hub.model import Observation
+from hub.vitals.measures import PLAUSIBLE
 
 WIDTH, HEIGHT = 720.0, 220.0
 LEFT, RIGHT, TOP, BOTTOM = 48.0, 12.0, 12.0, 30.0
-# Plausible readings; anything else (a 0 when nobody is in bed, a glitch) is a gap.
-VALID = {"heart_rate": (20.0, 250.0), "respiratory_rate": (3.0, 70.0)}
+# Plausible readings (vital_range's); anything else (a 0 when nobody is in bed) is a gap.
+VALID = PLAUSIBLE
 # The y axis shows at least this range, so a calm night does not look like a storm.
 SPAN = {"heart_rate": (40.0, 120.0), "respiratory_rate": (5.0, 30.0)}
 
@@ -22,31 +23,6 @@ SPAN = {"heart_rate": (40.0, 120.0), "respiratory_rate": (5.0, 30.0)}
 class Tick:
     at: float
     label: str
-
-
-@dataclass
-class LineChart:
-    """A line chart: runs of two or more points as polylines, lone points as dots."""
-
-    width: float = WIDTH
-    height: float = HEIGHT
-    lines: list[str] = field(default_factory=list)
-    dots: list[tuple[float, float]] = field(default_factory=list)
-    x_ticks: list[Tick] = field(default_factory=list)
-    y_ticks: list[Tick] = field(default_factory=list)
-    points: int = 0
-    low: float | None = None
-    high: float | None = None
-    latest: float | None = None
-
-    @property
-    def empty(self) -> bool:
-        return self.points == 0
-
-    @property
-    def plot(self) -> tuple[float, float, float, float]:
-        """The plotting area: left, top, right, bottom."""
-        return LEFT, TOP, self.width - RIGHT, self.height - BOTTOM
 
 
 def valid(capability: str, value: object) -> float | None:
@@ -63,87 +39,6 @@ def valid(capability: str, value: object) -> float | None:
 def series(observations: Iterable[Observation]) -> list[tuple[datetime, float | None]]:
     """Each observation as (time, value or None for a gap)."""
     return [(o.ts, valid(o.capability.value, o.value)) for o in observations]
-
-
-def hourly(points: Sequence[tuple[datetime, float | None]]) -> list[tuple[datetime, float | None]]:
-    """Valid readings averaged per hour, placed at the half hour; invalid ones dropped."""
-    buckets: dict[datetime, list[float]] = {}
-    for ts, value in points:
-        if value is None:
-            continue
-        hour = ts.replace(minute=0, second=0, microsecond=0)
-        buckets.setdefault(hour, []).append(value)
-    return [
-        (hour + timedelta(minutes=30), sum(vs) / len(vs)) for hour, vs in sorted(buckets.items())
-    ]
-
-
-def line_chart(
-    points: Sequence[tuple[datetime, float | None]],
-    start: datetime,
-    end: datetime,
-    capability: str,
-    tz: ZoneInfo,
-    *,
-    max_gap: timedelta,
-    x_ticks: Sequence[datetime],
-    x_format: str,
-) -> LineChart:
-    """Points in time order; None and gaps longer than `max_gap` break the line."""
-    chart = LineChart()
-    left, top, right, bottom = chart.plot
-    values = [v for ts, v in points if v is not None and start <= ts <= end]
-    lo, hi = SPAN.get(capability, (0.0, 1.0))
-    if values:
-        lo, hi = (
-            min(lo, math.floor(min(values) / 10) * 10),
-            max(hi, math.ceil(max(values) / 10) * 10),
-        )
-        chart.low, chart.high = min(values), max(values)
-    span_s = (end - start).total_seconds() or 1.0
-
-    def x(ts: datetime) -> float:
-        return round(left + (ts - start).total_seconds() / span_s * (right - left), 1)
-
-    def y(value: float) -> float:
-        return round(bottom - (value - lo) / (hi - lo) * (bottom - top), 1)
-
-    runs: list[list[tuple[float, float]]] = []
-    run: list[tuple[float, float]] = []
-    last: datetime | None = None
-    for ts, value in points:
-        if not start <= ts <= end:
-            continue
-        if value is None or (last is not None and ts - last > max_gap):
-            if run:
-                runs.append(run)
-            run = []
-        if value is not None:
-            run.append((x(ts), y(value)))
-            last = ts
-            chart.latest = value
-    if run:
-        runs.append(run)
-    for r in runs:
-        if len(r) == 1:
-            chart.dots.append(r[0])
-        else:
-            chart.lines.append(" ".join(f"{px},{py}" for px, py in r))
-        chart.points += len(r)
-    step = _step(hi - lo)
-    value = math.ceil(lo / step) * step
-    while value <= hi:
-        chart.y_ticks.append(Tick(y(value), f"{value:g}"))
-        value += step
-    chart.x_ticks = [Tick(x(ts), ts.astimezone(tz).strftime(x_format)) for ts in x_ticks]
-    return chart
-
-
-def _step(span: float) -> float:
-    for step in (5.0, 10.0, 20.0, 50.0):
-        if span / step <= 6:
-            return step
-    return 100.0
 
 
 @dataclass

@@ -12,10 +12,11 @@ from aiohttp import web
 
 from hub.i18n import register, translator
 from hub.model import Capability
-from hub.vitals.measures import PARTS, VITALS, Measurement
+from hub.vitals.measures import PARTS, VITALS, Measurement, shown
 from hub.web import vitals_api
 from hub.web.auth import require
 from hub.web.carer import entry_texts, vitals_data, vitals_entry
+from hub.web.carer.entry_texts import Say
 from hub.web.carer.vitals_data import Cache, Frame
 from hub.web.carer.vitals_words import WORDS
 from rules.explain import number
@@ -66,15 +67,15 @@ def page(request: web.Request, template: str, **context: Any) -> web.Response:
     )
 
 
-def by(source: str, t: Any) -> str:
+def by(source: str, t: Say) -> str:
     """Who entered a value, from its source: `manual:carer:carla` → "eingetragen von carla"."""
     kind, _, actor = source.partition(":")
     if kind != "manual":
-        return str(t("vitals_measured"))
+        return t("vitals_measured")
     role, _, who = actor.partition(":")
     if role == "resident":
-        return str(t("vitals_by_tablet"))
-    return str(t("vitals_by")).replace("{who}", who or actor)
+        return t("vitals_by_tablet")
+    return t("vitals_by").replace("{who}", who or actor)
 
 
 async def vitals_page(request: web.Request) -> web.Response:
@@ -114,7 +115,7 @@ async def vitals_page(request: web.Request) -> web.Response:
     )
 
 
-async def _entered(hub: Hub, frame: Frame, lang: str, t: Any) -> list[dict[str, Any]]:
+async def _entered(hub: Hub, frame: Frame, lang: str, t: Say) -> list[dict[str, Any]]:
     """Per resident, each measure she enters or has values of."""
     residents = hub.config.residents
     ids = [e for rid in residents for e in vitals_data.entities_of(rid)]
@@ -146,7 +147,7 @@ async def _entered(hub: Hub, frame: Frame, lang: str, t: Any) -> list[dict[str, 
     return out
 
 
-def _saved(hub: Hub, which: str, lang: str, t: Any) -> str:
+def _saved(hub: Hub, which: str, lang: str, t: Say) -> str:
     """ "Gespeichert: Blutdruck 182/95 mmHg." after the form, from what the hub now holds."""
     measurement, _, resident = which.partition(".")
     if measurement not in {m.value for m in Measurement} or resident not in hub.config.residents:
@@ -158,8 +159,6 @@ def _saved(hub: Hub, which: str, lang: str, t: Any) -> str:
     values = [o.value for o in latest if o is not None]
     if not all(isinstance(v, int | float) for v in values):
         return ""
-    from hub.vitals.measures import shown
-
     value = "/".join(shown(float(v), c, lang) for v, c in zip(values, parts, strict=True))
     text = t("vitals_saved")
     for key, word in (
@@ -168,4 +167,4 @@ def _saved(hub: Hub, which: str, lang: str, t: Any) -> str:
         ("unit", VITALS[parts[0]].unit),
     ):
         text = text.replace("{" + key + "}", word)
-    return str(text)
+    return text

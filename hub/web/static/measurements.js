@@ -99,6 +99,7 @@
         return;
       }
       asking(screen, false);
+      screen.querySelector(".measure-actions").hidden = true; // saved once is enough
       say(screen, answer.message || words.saved);
       setTimeout(function () { closeAll(screen); }, CLOSE_AFTER);
     }, function (why) {
