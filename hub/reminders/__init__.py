@@ -75,14 +75,6 @@ class StoredReminder:
         return config.model_copy(update={"id": self.rule_id})
 
 
-def rule_row_id(rule_id: str) -> int | None:
-    """The row of a stored reminder's rule id; None for obhut.yaml's rules."""
-    if not rule_id.startswith(RULE_PREFIX):
-        return None
-    tail = rule_id.removeprefix(RULE_PREFIX)
-    return int(tail) if tail.isdigit() else None
-
-
 _COLUMNS = (
     "id, text, times, weekdays, confirm_within_s, notify, medication, picture, "
     "created_ts, created_by, changed_ts, changed_by, deleted_ts"

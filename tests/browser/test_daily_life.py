@@ -91,6 +91,15 @@ def make_reminder(page: Any, live: LiveHub, picture: Path | None, who: str) -> N
     page.get_by_text("Die Erinnerung ist gespeichert").wait_for()
 
 
+def shoot(page: Any, name: str) -> None:
+    """The page as a laptop and an upright tablet show it."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for w, h in SIZES:
+        page.set_viewport_size({"width": w, "height": h})
+        page.screenshot(path=ARTIFACTS / f"{name}-{w}x{h}.png", full_page=True)
+    page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
+
+
 def axe_problems(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -121,7 +130,7 @@ def test_a_reminder_with_a_picture_is_shown_confirmed_and_in_the_history(
     assert "09:10" in listed.inner_text()
     assert listed.locator("img").evaluate("img => img.naturalWidth") == 1200  # re-encoded whole
     assert axe_problems(carer) == []
-    carer.screenshot(path=ARTIFACTS / "carer-reminders-1280x800.png", full_page=True)
+    shoot(carer, "carer-reminders")
 
     tablets = [tablet_page(live, new_context, viewport={"width": w, "height": h}) for w, h in SIZES]
     live.advance_to(at(9, 10, 1))
@@ -148,7 +157,7 @@ def test_a_reminder_with_a_picture_is_shown_confirmed_and_in_the_history(
     row = carer.locator("tr").filter(has_text="Blutdrucktablette nehmen")
     assert "um 09:12 am Tablet" in row.inner_text()
     assert axe_problems(carer) == []
-    carer.screenshot(path=ARTIFACTS / "carer-reminder-history-1280x800.png", full_page=True)
+    shoot(carer, "carer-reminder-history")
     assert [p.js_errors for p in (carer, *tablets)] == [[], [], []]
 
 
@@ -214,7 +223,7 @@ def test_a_carer_checks_in_and_out_on_the_tablet_and_the_visit_is_logged(
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
     assert cells == ["Mo, 04.05.2026", "09:05", "09:31", "26 Min.", "Schwester Maria", "am Tablet"]
     assert axe_problems(carer) == []
-    carer.screenshot(path=ARTIFACTS / "carer-visits-1280x800.png", full_page=True)
+    shoot(carer, "carer-visits")
     assert [p.js_errors for p in (*tablets, carer)] == [[], [], []]
 
 

@@ -3,7 +3,6 @@ on the tablet with their picture, changed and deleted with an audit trail; pictu
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 from collections.abc import AsyncIterator
@@ -87,11 +86,7 @@ async def advance(hub: Hub, when: datetime) -> None:
 
 
 async def settled(hub: Hub) -> None:
-    """Alerting has applied every finding. AlertService.idle spins without yielding when its
-    operations are done but their done callbacks have not run yet: let them run first."""
-    while hub.alerts._ops:
-        await asyncio.wait(set(hub.alerts._ops))
-        await asyncio.sleep(0)
+    """Alerting has applied every finding and sent what it had to."""
     await hub.alerts.idle()
 
 

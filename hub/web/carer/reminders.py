@@ -9,17 +9,19 @@ only while a reminder shows them.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from hub.i18n import translator
-from hub.reminders import Draft, StoredReminder, history, rule_row_id
+from hub.reminders import Draft, StoredReminder
 from hub.reminders import pictures as pics
-from hub.store.retention import local_midnight
 from hub.web.auth import require
-from hub.web.carer import daily_words  # noqa: F401 - registers the pages' words
+from hub.web.carer import (
+    daily_words,  # noqa: F401 - registers the pages' words
+    reminder_history,
+)
 from hub.web.carer.reminder_form import (
     TIME_SLOTS,
     WITHIN_MINUTES,
@@ -40,14 +42,13 @@ if TYPE_CHECKING:
 
 ROLES = ("carer", "installer")
 VIEWERS = ("resident", "carer", "installer")
-RANGES = {"week": 7, "month": 30}
 
 
 def setup(app: web.Application) -> None:
     app.router.add_get("/carer/reminders", list_page)
     app.router.add_get("/carer/reminders/new", new_page)
     app.router.add_post("/carer/reminders", create)
-    app.router.add_get("/carer/reminders/history", history_page)
+    app.router.add_get("/carer/reminders/history", reminder_history.history_page)
     app.router.add_get("/carer/reminders/{id:\\d+}", edit_page)
     app.router.add_post("/carer/reminders/{id:\\d+}", update)
     app.router.add_post("/carer/reminders/{id:\\d+}/delete", delete)
@@ -281,65 +282,3 @@ async def picture(request: web.Request) -> web.StreamResponse:
     if path is None:
         raise web.HTTPNotFound()
     return web.FileResponse(path, headers={"Content-Type": pics.content_type(name)})
-
-
-# History
-
-
-async def history_page(request: web.Request) -> web.Response:
-    require(request, *ROLES)
-    hub = _hub(request)
-    t = _t(request)
-    chosen = request.query.get("range", "week")
-    days = RANGES.get(chosen, RANGES["week"])
-    tz = hub.config.home.tz
-    now = hub.clock.now()
-    start = local_midnight(now.astimezone(tz).date() - timedelta(days=days - 1), tz)
-    entities = {e.id for e in hub.entities if e.id.startswith("reminder.")} | {"reminder.tablet"}
-    found = await history.occurrences(hub.store, start, now + timedelta(seconds=1), entities)
-    texts = {r.rule_id: getattr(r, "text", "") for r in hub.config.rules}
-    deleted = {s.rule_id for s in await hub.reminders.all(include_deleted=True) if s.deleted}
-
-    def clock(ts: datetime | None) -> str:
-        return "" if ts is None else ts.astimezone(tz).strftime("%H:%M")
-
-    def who(by: str | None) -> str:
-        if not by:
-            return ""
-        contact = hub.config.contacts.get(by)
-        return contact.name if contact else by.rsplit(":", 1)[-1]
-
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for o in reversed(found):
-        day = o.shown.astimezone(tz)
-        label = f"{t('wd_' + WEEKDAYS[day.weekday()] + '_long')}, {day:%d.%m.%Y}"
-        entity = hub.entities.get(o.confirmed_on) if o.confirmed_on else None
-        where = (
-            t("rem_confirmed_on_tablet")
-            if o.confirmed_on in (None, "reminder.tablet") or entity is None
-            else say(t, "rem_confirmed_on", where=entity.name)
-        )
-        rows.setdefault(label, []).append(
-            {
-                "at": o.at,
-                "shown": clock(o.shown),
-                "text": texts.get(o.rule) or o.text,
-                "deleted": o.rule in deleted,
-                "confirmed": say(t, "rem_confirmed_at", time=clock(o.confirmed)) + " " + where
-                if o.confirmed
-                else None,
-                "missed": o.missed,
-                "open": o.open and not o.missed,
-                "told": [
-                    say(t, "rem_told_at", who=who(x.contact), channel=x.channel, time=clock(x.when))
-                    for x in o.told
-                ],
-                "acknowledged": say(
-                    t, "rem_ack_by", who=who(o.acknowledged_by), time=clock(o.acknowledged)
-                )
-                if o.acknowledged_by
-                else "",
-                "stored": rule_row_id(o.rule) is not None,
-            }
-        )
-    return _page(request, "reminder_history.html", days=list(rows.items()), chosen=chosen)
