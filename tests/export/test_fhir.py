@@ -141,13 +141,13 @@ def test_spo2_carries_both_loinc_codes() -> None:
 
 
 def test_dropouts_are_never_exported_and_the_resting_rate_is_of_valid_readings_only() -> None:
-    # five hours of 58/min with a glitch every third minute (0, 300, -1, NaN)
+    # five hours of 58/min with a glitch every fifth minute (0, 300, -1, NaN)
     glitches = [0.0, 300.0, -1.0, math.nan]
     readings = [
         Observation(
             T0 + timedelta(minutes=i),
             "heart_rate.schlafzimmer",
-            glitches[(i // 3) % 4] if i % 3 == 0 else 58.0,
+            glitches[(i // 5) % 4] if i % 5 == 0 else 58.0,
         )
         for i in range(300)
     ]
@@ -165,8 +165,8 @@ def test_dropouts_are_never_exported_and_the_resting_rate_is_of_valid_readings_o
     assert problems(b) == []
     (rest,) = observations(b)
     assert rest["valueQuantity"]["value"] == 58
-    assert "200 Minuten" in rest["method"]["text"]  # 300 minutes less every third
-    assert vitals.dropped == 100 + 3
+    assert "240 Minuten" in rest["method"]["text"]  # 300 minutes less every fifth
+    assert vitals.dropped == 60 + 3  # the glitches and the three impossible typed values
     assert vitals.restless == 1
     values = [
         p["valueQuantity"]["value"] for r in observations(b) for p in r.get("component") or [r]
