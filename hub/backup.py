@@ -20,6 +20,7 @@ from hub.config.source import read_document
 
 DATABASES = ("obhut.db", "zigbee.db")
 DATA_FILES = ("simworld.json",)
+DATA_FOLDERS = ("pictures",)  # the reminders' pill-box pictures (hub/reminders/pictures.py)
 KEEP = 14
 
 
@@ -79,6 +80,11 @@ def create_backup(config_path: Path, config: Config, now: datetime) -> Path:
             if (data / name).is_file():
                 add(f"data/{name}", (data / name).read_bytes())
                 manifest["data"].append(name)  # type: ignore[attr-defined]
+        for folder_name in DATA_FOLDERS:
+            for file in sorted((data / folder_name).glob("*")):
+                if file.is_file():
+                    add(f"data/{folder_name}/{file.name}", file.read_bytes())
+                    manifest["data"].append(f"{folder_name}/{file.name}")  # type: ignore[attr-defined]
         # the coordinator's newest network backup, for `obhut zigbee restore` on a new stick
         networks = sorted(folder.glob("zigbee-*.json"))
         if networks:

@@ -49,6 +49,9 @@ async def test_a_running_hubs_backup_restores_elsewhere_with_the_same_home(tmp_p
         for minute in range(120):
             hub.ingest(Observation(T0 + timedelta(minutes=minute), "motion.bad", minute % 2 == 0))
         await hub.store.flush()
+        pictures = tmp_path / "old" / "data" / "pictures"
+        pictures.mkdir()
+        (pictures / "a1b2c3.jpg").write_bytes(b"\xff\xd8 the pill box")
         archive = create_backup(path, config, clock.now())  # while it runs
         before = await hub.store.observations(T0, T0 + timedelta(days=1))
     assert archive.stat().st_mode & 0o777 == 0o600  # it holds secrets
@@ -67,6 +70,8 @@ async def test_a_running_hubs_backup_restores_elsewhere_with_the_same_home(tmp_p
     async with Store.open(new_data / "obhut.db") as store:
         assert await store.observations(T0, T0 + timedelta(days=1)) == before
         assert len(before) == 120
+    # the reminders' pictures come along: the tablet shows the pill box after a restore too
+    assert (new_data / "pictures" / "a1b2c3.jpg").read_bytes() == b"\xff\xd8 the pill box"
 
 
 def test_a_restore_refuses_to_overwrite_and_refuses_garbage(tmp_path: Path) -> None:
