@@ -93,7 +93,7 @@ class VisitBook:
             ).fetchone()
             return None if row is None else _visit(row)
 
-        open_visit = await self.store._run(read, self.store._db.conn)
+        open_visit = await self.store.transaction(read)
         if open_visit is not None:
             self.current = Current(open_visit.arrived, open_visit.carer)
 
@@ -141,7 +141,7 @@ class VisitBook:
         if previous is not None:
             await asyncio.wait([previous])  # in the order they happened, whatever befell it
         try:
-            await self.store._run(write, self.store._db.conn)
+            await self.store.transaction(write)
         except Exception:
             # The observation itself is stored; the log page misses this one line.
             log.exception("a visit could not be written to the store")
@@ -164,7 +164,7 @@ class VisitBook:
             )
             return [_visit(r) for r in rows]
 
-        return await self.store._run(read, self.store._db.conn)
+        return await self.store.transaction(read)
 
     async def recent_names(self, limit: int = 6) -> list[str]:
         """The carers who checked in lately, newest first, each once."""
@@ -178,4 +178,4 @@ class VisitBook:
             )
             return [r[0] for r in rows]
 
-        return await self.store._run(read, self.store._db.conn)
+        return await self.store.transaction(read)

@@ -118,19 +118,7 @@ def _fields(draft: Draft) -> tuple[Any, ...]:
 
 
 async def _transact[T](store: Store, fn: Callable[[sqlite3.Connection], T]) -> T:
-    def run() -> T:
-        conn = store._db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = fn(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        return result
-
-    return await store._run(run)
+    return await store.transaction(fn)
 
 
 class ReminderBook:

@@ -211,17 +211,4 @@ class RequestTx:
 
 async def transact[T](store: Store, fn: Callable[[RequestTx], T]) -> T:
     """Run `fn` on the store's database thread inside one transaction; commit if it returns."""
-
-    def run() -> T:
-        conn = store._db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = fn(RequestTx(conn))
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        return result
-
-    return await store._run(run)
+    return await store.transaction(lambda conn: fn(RequestTx(conn)))

@@ -288,18 +288,4 @@ class AlertTx:
 
 async def transact[T](store: Store, fn: Callable[[AlertTx], T]) -> T:
     """Run `fn` on the store's database thread inside one transaction; commit if it returns."""
-
-    def run() -> T:
-        conn = store._db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = fn(AlertTx(conn))
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        return result
-
-    # The store's one thread runs this between its own batches, in submission order.
-    return await store._run(run)
+    return await store.transaction(lambda conn: fn(AlertTx(conn)))

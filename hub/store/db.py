@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
@@ -215,6 +216,27 @@ class Store:
             self._closed = True
             await self._run(self._db.close)
             self._executor.shutdown(wait=True)
+
+    async def transaction[T](self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `fn` on the database thread inside one transaction; commit if it returns.
+
+        For the tables beside the history (alerts, accounts, requests, reminders): the
+        store's one thread runs it between its own batches, in submission order.
+        """
+
+        def run() -> T:
+            conn = self._db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return result
+
+        return await self._run(run)
 
     async def _run[T](self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
