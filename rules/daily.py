@@ -9,13 +9,13 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import Discriminator, Tag
+from pydantic import Discriminator, Tag, model_validator
 
 from hub.config.problems import ConfigValueError
-from hub.config.units import TimeOfDay
+from hub.config.units import Bool, TimeOfDay
 from hub.model import Capability, Deadline, Observation
 from hub.scheduler import Calendar
-from rules.config import WEEKDAYS, Weekday
+from rules.config import WEEKDAYS, RuleConfig, Weekday
 from rules.engine import RuleContext
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,20 @@ def check_daily(by: time | dict[Weekday, time], weekdays: tuple[Weekday, ...], s
                 expected="a time later in the day than `since`",
                 hint=f'set `since` earlier, e.g. since: "{min(t, time(4)):%H:%M}"',
             )
+
+
+class DailyConfig(RuleConfig):
+    """The keys of a rule that looks once a day by a time (wake_up, check_in, carer_visit)."""
+
+    by: DailyTime
+    weekdays: tuple[Weekday, ...] = ()  # empty: every day
+    since: TimeOfDay = time(4, 0)  # what happens before it belongs to the night before
+    suspend_when_away: Bool = True
+
+    @model_validator(mode="after")
+    def _times_make_sense(self) -> DailyConfig:
+        check_daily(self.by, self.weekdays, self.since)
+        return self
 
 
 def daily_times(

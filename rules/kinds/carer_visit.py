@@ -23,21 +23,17 @@ she is away ("Away" on the tablet): nobody comes to an empty flat.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import model_validator
-
-from hub.config.units import Bool, Duration, TimeOfDay
+from hub.config.units import Duration
 from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
-from rules.config import RuleConfig, Weekday
 from rules.daily import (
     Away,
     Daily,
-    DailyTime,
+    DailyConfig,
     SignsOfLife,
-    check_daily,
     daily_times,
     day_start,
     iso,
@@ -58,20 +54,11 @@ NEVER = {"de": " (noch kein Besuch erfasst)", "en": " (no visit recorded yet)"}
 CLEARED = {"de": "Pflegedienst um {time} eingetroffen", "en": "The care service arrived at {time}"}
 
 
-class Config(RuleConfig):
+class Config(DailyConfig):
     kind: Literal["carer_visit"] = "carer_visit"
-    by: DailyTime
-    weekdays: tuple[Weekday, ...] = ()  # empty: every day
-    since: TimeOfDay = time(4, 0)
     entities: tuple[str, ...] = ()  # empty: every visit.* entity
     severity: Severity = Severity.WARNING
     pre_alert: Duration | None = None
-    suspend_when_away: Bool = True
-
-    @model_validator(mode="after")
-    def _times_make_sense(self) -> Config:
-        check_daily(self.by, self.weekdays, self.since)
-        return self
 
 
 class Rule(BaseRule):

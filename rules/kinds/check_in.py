@@ -27,21 +27,17 @@ saying so does not suspend it: the Tagestaste is a promise to press before leavi
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import model_validator
-
-from hub.config.units import Bool, Duration, TimeOfDay
+from hub.config.units import Duration
 from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
-from rules.config import RuleConfig, Weekday
 from rules.daily import (
     Away,
     Daily,
-    DailyTime,
+    DailyConfig,
     SignsOfLife,
-    check_daily,
     daily_times,
     day_start,
     iso,
@@ -61,20 +57,11 @@ LAST = {"de": " (zuletzt {when})", "en": " (last {when})"}
 CLEARED = {"de": "OK-Taste um {time} gedrückt", "en": '"I\'m OK" pressed at {time}'}
 
 
-class Config(RuleConfig):
+class Config(DailyConfig):
     kind: Literal["check_in"] = "check_in"
-    by: DailyTime
-    weekdays: tuple[Weekday, ...] = ()  # empty: every day
-    since: TimeOfDay = time(4, 0)
     entities: tuple[str, ...] = ()  # empty: every check_in.* entity
     pre_alert: Duration | None = timedelta(minutes=10)
     severity: Severity = Severity.URGENT
-    suspend_when_away: Bool = True
-
-    @model_validator(mode="after")
-    def _times_make_sense(self) -> Config:
-        check_daily(self.by, self.weekdays, self.since)
-        return self
 
 
 class Rule(BaseRule):

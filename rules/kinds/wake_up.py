@@ -31,21 +31,17 @@ import logging
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
-from pydantic import model_validator
-
-from hub.config.units import Bool, Duration, Slug, TimeOfDay
+from hub.config.units import Duration, Slug, TimeOfDay
 from hub.model import Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
-from rules.config import RuleConfig, Weekday
 from rules.daily import (
     AWAY_CHECK,
     FRONT_DOOR,
     Away,
     C,
     Daily,
-    DailyTime,
+    DailyConfig,
     SignsOfLife,
-    check_daily,
     daily_times,
     day_start,
     iso,
@@ -64,20 +60,12 @@ LAST = {"de": " (zuletzt {when}{where})", "en": " (last {when}{where})"}
 CLEARED = {"de": "Lebenszeichen um {time} ({where})", "en": "Sign of life at {time} ({where})"}
 
 
-class Config(RuleConfig):
+class Config(DailyConfig):
     kind: Literal["wake_up"] = "wake_up"
-    by: DailyTime
-    weekdays: tuple[Weekday, ...] = ()  # empty: every day
     rooms: tuple[Slug, ...] = ()  # empty: the whole flat
     since: TimeOfDay = time(5, 0)
     pre_alert: Duration | None = timedelta(minutes=5)
     severity: Severity = Severity.URGENT
-    suspend_when_away: Bool = True
-
-    @model_validator(mode="after")
-    def _times_make_sense(self) -> Config:
-        check_daily(self.by, self.weekdays, self.since)
-        return self
 
 
 # -- helpers shared with check_in and reminder ------------------------------------------------
