@@ -167,7 +167,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     prepare_world(EXAMPLES / "zigbee" / "flat.yaml", config.storage.data_dir)
     speed = args.speed
-    return asyncio.run(_serve(config, path, [], lambda hub: _demo_life(hub, speed)))
+    return asyncio.run(_demo(config, path, speed))
+
+
+async def _demo(config: Config, path: Path, speed: float) -> int:
+    """The demo hub, with a local stand-in of Twilio when its SMS point at this machine."""
+    from integrations.sms_twilio.demo import local_standin
+
+    async with local_standin(config):
+        return await _serve(config, path, [], lambda hub: _demo_life(hub, speed))
 
 
 async def _demo_life(hub: Hub, speed: float) -> None:

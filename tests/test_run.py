@@ -187,5 +187,19 @@ def test_demo_serves_a_page_with_observations_arriving(
         seen |= {o["entity"] for o in state if o["source"] == "zigbee"}
         time.sleep(0.2)  # waiting on a real process, not on simulated time
     assert expected <= seen
+    # The demo's SMS go to its own stand-in of Twilio: a meal ordered on the tablet reaches the
+    # care service (which, unlike Anna, has no quiet hours to wait for).
+    assert any("SMS go to a stand-in of Twilio at http://127.0.0.1:8079" in x for x in demo.log)
+    status, tablet = demo.get(port, "/tablet")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', tablet)
+    assert status == 200 and token, tablet
+    ask = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/resident/requests",
+        data=json.dumps({"service": "essen", "choice": {"item": 1}}).encode(),
+        headers={"Content-Type": "application/json", "X-CSRF-Token": token.group(1)},
+    )
+    with demo.opener.open(ask, timeout=10) as resp:
+        assert resp.status == 201
+    demo.wait_for(r"SMS to \+4920300000002: .*Gemüseauflauf.*JA \d+")
     assert demo.stop() == 0
     assert (tmp_path / "obhut.db").is_file()

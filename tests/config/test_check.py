@@ -64,7 +64,7 @@ def test_the_three_classic_mistakes_are_all_reported_with_position_caret_and_hin
     assert "hint: did you mean 'home'?" in err
     assert f"{path}:16:11: error: unknown rule kind 'inactivty'" in err
     assert "hint: did you mean 'inactivity'?" in err
-    assert "expected: one of automation, carer_visit, check_in, device_health, door_open, dwell," in err
+    assert "expected: one of automation, carer_visit, check_in, device_health, door_open," in err
     assert f"{path}:14:15: error: '10 minuten' is not a duration" in err
     assert "hint: write 10m" in err
     # the offending line and a caret exactly under the value
