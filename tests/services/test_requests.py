@@ -153,10 +153,19 @@ async def test_a_twilio_outage_holds_the_request_until_a_retry_sends_it(flat: Fl
     flat.twilio.fail_next(503, on="create")
     n = (await flat.hub.requests.ask("essen", MEAL, by="resident:t")).id
     await until(lambda: flat.twilio.requests, "the first try")
-    await flat.clock.advance(timedelta(seconds=1))
+
+    async def failed_once() -> None:
+        # The stand-in's 503 travels back over loopback: wait until the outbox has recorded
+        # it (and planned the retry from the present), before time moves on.
+        while True:
+            if any(d.attempts >= 1 for d in await flat.hub.alerts.deliveries()):
+                return
+            await asyncio.sleep(0.005)
+
+    await asyncio.wait_for(failed_once(), BOUND)
     assert await state_of(flat, n) is RequestState.REQUESTED  # "Angefragt", not failed
     assert flat.sms_to(SCHMIDT) == []
-    await flat.clock.advance(timedelta(minutes=1))  # the outbox's first backoff
+    await flat.clock.advance(timedelta(minutes=1))  # the outbox's first backoff (5 s ± 20 %)
     await until(lambda: flat.sms_to(SCHMIDT), "the retry")
     await sent(flat, n)
 
