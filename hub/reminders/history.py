@@ -50,7 +50,9 @@ class Occurrence:
 
 
 def _at(subject: str) -> str:
-    return subject.removeprefix("reminder ").removesuffix(UNCONFIRMED).strip()
+    # "reminder 08:00", or for a miss "reminder 08:00 2026-05-04 unconfirmed"
+    rest = subject.removeprefix("reminder ").removesuffix(UNCONFIRMED).split()
+    return rest[0] if rest else ""
 
 
 def match(

@@ -202,7 +202,7 @@ class Rule(BaseRule):
                 deadline.due,
                 summary=f"reminder of {label} not confirmed: {self.config.text}",
                 explanation=ctx.say(MISSED, text=self.config.text, at=label),
-                subject=self._subject(label, missed=True),
+                subject=self._missed(label, due, ctx),
                 evidence=(
                     f"shown {shown['due']}",
                     f"no confirmation by {deadline.due.isoformat()}",
@@ -227,7 +227,7 @@ class Rule(BaseRule):
                     explanation=ctx.say(
                         CONFIRMED, text=self.config.text, at=label, time=ctx.clock(obs.ts)
                     ),
-                    subject=self._subject(label, missed=True),
+                    subject=self._missed(label, due, ctx),
                     entity=obs.entity,
                     cleared=True,
                     data=self._data(label, due),
@@ -255,8 +255,13 @@ class Rule(BaseRule):
             )
         )
 
-    def _subject(self, label: str, missed: bool = False) -> str:
-        return f"reminder {label}" + (" unconfirmed" if missed else "")
+    def _subject(self, label: str) -> str:
+        return f"reminder {label}"
+
+    def _missed(self, label: str, due: datetime, ctx: RuleContext) -> str:
+        # One alert per day: a miss today is news even while yesterday's is acknowledged but
+        # not yet closed (one unresolved alert per rule and subject would swallow it).
+        return f"reminder {label} {due.astimezone(ctx.tz):%Y-%m-%d} unconfirmed"
 
     def _data(self, label: str, due: datetime, reminder: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.config.text, "at": label, "due": due.isoformat()}

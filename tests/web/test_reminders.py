@@ -320,6 +320,31 @@ async def test_the_history_shows_confirmed_and_missed_reminders_with_who_was_tol
     assert month.count("Blutdrucktablette nehmen") == 2
 
 
+async def test_a_reminder_missed_again_is_told_again_while_yesterdays_is_only_acknowledged(
+    hub: Hub, client: Client
+) -> None:
+    await as_carer(client)
+    fields = [(n, v) for n, v in FIELDS if n not in ("at", "medication")] + [("at", "08:00")]
+    await send(client, "/carer/reminders", fields)
+
+    def missed(alerts: list[Any]) -> list[Any]:
+        return [
+            a for a in alerts if a.rule == "carer-reminder-1" and a.subject.endswith("unconfirmed")
+        ]
+
+    await advance(hub, datetime(2026, 5, 4, 8, 30, tzinfo=BERLIN))
+    await settled(hub)
+    [monday] = missed(await hub.alerts.open_alerts())
+    await post(client, f"/api/alerts/{monday.id}/acknowledge")  # taken on, not yet closed
+    await settled(hub)
+    await advance(hub, datetime(2026, 5, 5, 8, 30, tzinfo=BERLIN))
+    await settled(hub)
+    both = missed(await hub.alerts.open_alerts())
+    assert len(both) == 2  # Tuesday's miss is an alert of its own, not folded into Monday's
+    tuesday = max(both, key=lambda a: a.id)
+    assert await hub.alerts.deliveries(tuesday.id)  # and the carer is told again
+
+
 async def test_a_reload_of_obhut_yaml_keeps_the_carers_reminders_running(
     hub: Hub, client: Client
 ) -> None:
