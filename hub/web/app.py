@@ -8,6 +8,7 @@ import json
 import logging
 import secrets
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -66,6 +67,11 @@ class Templates:
 
 
 TEMPLATES = web.AppKey("templates", Templates)
+# Who last viewed what, when: a page polled every few seconds (the tablet's status) is one
+# view in the audit log per VIEW_AGAIN, not 43,200 rows a day.
+VIEWS: web.AppKey[dict[tuple[str, str], datetime]] = web.AppKey("views", dict)
+VIEW_AGAIN = timedelta(minutes=10)
+VIEWS_KEPT = 10_000
 HEARTBEAT_S = 15.0
 QUEUE = 500
 
@@ -92,6 +98,7 @@ _ANSWER_PAGES = "/r/"  # a provider's answer to a service request (hub/web/answe
 def build_app(hub: Hub, gate: Gate | None = None) -> web.Application:
     app = web.Application(middlewares=[_errors, _security], client_max_size=64 * 1024)
     app[HUB] = hub
+    app[VIEWS] = {}
     app[GATE] = gate = gate or Gate()
     app[TEMPLATES] = Templates(HERE / "templates")
 
@@ -200,6 +207,19 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return _render(request, "message.html", status=500, key="oops")
 
 
+def _audit_view(request: web.Request, actor: str) -> None:
+    """Record a view, once per VIEW_AGAIN for the same person and path."""
+    hub, views = request.app[HUB], request.app[VIEWS]
+    now, key = hub.clock.now(), (actor, request.path)
+    last = views.get(key)
+    if last is not None and now - last < VIEW_AGAIN and request.method in SAFE_METHODS:
+        return
+    if len(views) >= VIEWS_KEPT:
+        views.clear()
+    views[key] = now
+    hub.store.audit(actor, "view", request.path)
+
+
 def _refuse(request: web.Request, status: type[web.HTTPException], error: str) -> NoReturn:
     if request.path.startswith(("/api/", "/events")) or request.method not in SAFE_METHODS:
         raise status(text=json.dumps({"error": error}), content_type="application/json")
@@ -260,7 +280,7 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
             request.app[HUB].store.audit(session.actor, "refused.csrf", request.path)
             _refuse(request, web.HTTPForbidden, "missing or wrong CSRF token")
         if request.path != "/events":
-            request.app[HUB].store.audit(session.actor, "view", request.path)
+            _audit_view(request, session.actor)
     elif unsafe and request.path not in CSRF_EXEMPT:
         # Before signing in: the form must send back the token of the cookie (double submit).
         expected = session.csrf if session else request.cookies.get(CSRF_COOKIE)

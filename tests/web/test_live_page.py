@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import ClientSession
@@ -17,7 +18,7 @@ from hub.model import Observation
 from hub.web.auth import MAX_FAILURES, Gate
 
 from .conftest import NOW
-from .signin import PASSWORD, as_installer, csrf, login, post
+from .signin import PASSWORD, as_installer, as_resident, csrf, login, post
 
 
 async def test_every_page_but_login_needs_a_session(client: TestClient[object, object]) -> None:
@@ -152,3 +153,18 @@ async def test_a_carer_acknowledges_and_resolves_an_alert_on_the_web(
 async def test_alert_actions_need_a_session(client: TestClient[object, object]) -> None:
     assert (await client.post("/api/alerts/1/acknowledge")).status == 401
     assert (await client.get("/api/alerts")).status == 401
+
+
+async def test_a_page_polled_every_two_seconds_is_one_view_per_ten_minutes_in_the_audit(
+    tablet: TestClient[object, object], hub: Hub
+) -> None:
+    await as_resident(tablet)
+    clock = hub.clock
+    assert isinstance(clock, SimulatedClock)
+    for _ in range(300):  # ten minutes of the tablet asking for its status
+        assert (await tablet.get("/api/resident/status")).status == 200
+        await clock.advance(timedelta(seconds=2))
+    assert (await tablet.get("/api/resident/status")).status == 200
+    await hub.store.flush()
+    views = [e for e in await hub.store.audit_entries(1000) if e.target == "/api/resident/status"]
+    assert len(views) == 2  # the first, and one more once ten minutes had passed
