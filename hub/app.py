@@ -325,7 +325,12 @@ class Hub:
 
         keep = self.config.storage.retention
         gone = await apply(self.store, self.clock.now(), keep.alerts, keep.audit)
-        log.info("retention: %d alerts and %d audit entries removed", gone.alerts, gone.audit)
+        log.info(
+            "retention: %d alerts, %d visits and %d audit entries removed",
+            gone.alerts,
+            gone.visits,
+            gone.audit,
+        )
 
     def apply_rules(self, config: Config | None = None) -> None:
         """Run the file's rules and the carer's reminders: at start, on reload, after a change.

@@ -2,7 +2,9 @@
 
 Run by the hub's nightly clean-up after the observations are folded. An alert goes when it
 has been over (resolved) for longer than its retention, with its messages; one that is not
-over stays, however old. Audit entries go by their age.
+over stays, however old. The carers' visit log is a record of care like the alerts and is
+kept as long: a visit goes when it ended longer ago (one never checked out stays). Audit
+entries go by their age.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class Expired:
     alerts: int
     deliveries: int
     audit: int
+    visits: int = 0
 
 
 def expire(conn: sqlite3.Connection, now: datetime, alerts: timedelta, audit: timedelta) -> Expired:
@@ -35,7 +38,10 @@ def expire(conn: sqlite3.Connection, now: datetime, alerts: timedelta, audit: ti
         "DELETE FROM alerts WHERE resolved_ts IS NOT NULL AND resolved_ts < ?", (over,)
     ).rowcount
     entries = conn.execute("DELETE FROM audit WHERE ts < ?", (to_ms(now - audit),)).rowcount
-    return Expired(gone, deliveries, entries)
+    visits = conn.execute(
+        "DELETE FROM visits WHERE left_ts IS NOT NULL AND left_ts < ?", (over,)
+    ).rowcount
+    return Expired(gone, deliveries, entries, visits)
 
 
 async def apply(store: Store, now: datetime, alerts: timedelta, audit: timedelta) -> Expired:

@@ -4,6 +4,7 @@ is older, under the simulated clock; an alert that is not over stays however old
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,11 +46,26 @@ def _history(tx: AlertTx) -> None:
     _alert(tx, "over_long_ago", NOW - 50 * day, NOW - 40 * day)
     _alert(tx, "over_lately", NOW - 25 * day, NOW - 20 * day)
     _alert(tx, "still_open", NOW - 100 * day, None)
+    for carer, age in (("Schwester Maria", 50), ("Pfleger Tom", 20)):
+        arrived = to_ms(NOW - age * day)
+        tx.conn.execute(
+            "INSERT INTO visits (arrived_ts, arrived_via, carer, left_ts, left_via) "
+            "VALUES (?, 'visit.tablet', ?, ?, 'visit.tablet')",
+            (arrived, carer, arrived + 30 * 60_000),
+        )
+    tx.conn.execute(  # checked in long ago and never out: kept, as an open alert is
+        "INSERT INTO visits (arrived_ts, arrived_via, carer) VALUES (?, 'visit.tablet', 'Ute')",
+        (to_ms(NOW - 100 * day),),
+    )
     for age, action in ((70, "view.old"), (10, "view.recent")):
         tx.conn.execute(
             "INSERT INTO audit (ts, actor, action) VALUES (?, 'carer:carla', ?)",
             (to_ms(NOW - age * day), action),
         )
+
+
+def _carers(conn: sqlite3.Connection) -> list[str]:
+    return sorted(r[0] for r in conn.execute("SELECT carer FROM visits"))
 
 
 async def _after_the_night(hub: Hub, clock: SimulatedClock) -> None:
@@ -72,6 +88,8 @@ async def test_the_nightly_clean_up_deletes_old_alerts_and_audit_entries(
         assert {d.alert_id for d in deliveries} == {a.id for a in alerts}
         actions = [e.action for e in await hub.store.audit_entries(50)]
         assert "view.recent" in actions and "view.old" not in actions
+        # the visit log is a record of care, kept as long as the alerts
+        assert await hub.store.transaction(_carers) == ["Pfleger Tom", "Ute"]
 
 
 async def test_by_default_two_years_are_kept(write_config: Callable[[str], Path]) -> None:
@@ -86,6 +104,7 @@ async def test_by_default_two_years_are_kept(write_config: Callable[[str], Path]
         assert len(alerts) == 3
         actions = [e.action for e in await hub.store.audit_entries(50)]
         assert "view.old" in actions
+        assert len(await hub.store.transaction(_carers)) == 3
 
 
 def test_a_retention_without_a_unit_is_a_positioned_error(
