@@ -311,6 +311,32 @@ def test_a_video_call_opens_the_portal_in_a_frame_and_hangs_up(
     assert page.js_errors == []
 
 
+def test_a_tablet_on_plain_http_opens_the_call_in_its_own_window_and_hangs_up(
+    live: LiveHub, new_context: Callable[..., Any], portal: str
+) -> None:
+    # A tablet reaching the hub at http://obhut.local is no secure context, so a framed call
+    # could not have the camera; this browser is told it is in such a place.
+    context = new_context()
+    pair_tablet(context, live)
+    context.add_init_script("Object.defineProperty(window, 'isSecureContext', {value: false})")
+    page = context.new_page()
+    page.goto(f"{live.base_url}/tablet")
+    with page.expect_popup() as opened:
+        page.click("#tile-video-hausarzt")
+    call = opened.value
+    call.wait_for_load_state()
+    assert call.url.startswith(portal)
+    assert call.locator("h1").inner_text() == "Wartezimmer Dr. Weber"
+    screen = page.locator("#video-hausarzt")
+    note = screen.locator(".video-connecting")
+    assert note.inner_text() == "Das Gespräch mit Dr. Weber läuft im eigenen Fenster."
+    assert screen.locator("iframe").count() == 0
+    with call.expect_event("close"):  # hanging up closes the call's window
+        screen.get_by_role("button", name="Auflegen").click()
+    screen.wait_for(state="hidden")
+    assert call.is_closed()
+
+
 def test_the_tablet_frames_only_the_configured_video_origin(
     live: LiveHub, new_context: Callable[..., Any], portal: str
 ) -> None:
@@ -320,9 +346,11 @@ def test_the_tablet_frames_only_the_configured_video_origin(
     headers = page.goto(f"{live.base_url}/tablet").headers
     assert headers["content-security-policy"].endswith(f"; frame-src {portal}")
     assert f'camera=(self "{portal}")' in headers["permissions-policy"]
+    assert headers["cross-origin-opener-policy"] == "same-origin-allow-popups"
     login = new_context().new_page().goto(f"{live.base_url}/login").headers
     assert "frame-src" not in login["content-security-policy"]
     assert "camera=()" in login["permissions-policy"]
+    assert login["cross-origin-opener-policy"] == "same-origin"
 
 
 def test_the_tablet_speaks_english_in_an_english_home(

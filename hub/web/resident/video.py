@@ -81,6 +81,9 @@ def frame_headers(config: Config, csp: str) -> dict[str, str]:
     return {
         "Content-Security-Policy": f"{csp}; frame-src {' '.join(origins)}",
         "Permissions-Policy": f"{granted}, geolocation=()",
+        # A tablet on plain http opens the call in a window of its own (camera needs a secure
+        # context); the page must keep hold of that window to close it on "Auflegen".
+        "Cross-Origin-Opener-Policy": "same-origin-allow-popups",
     }
 
 
@@ -101,6 +104,7 @@ def _context(hub: Hub) -> dict[str, Any]:
                 "tile": t("vid_tile"),
                 "url": call.url,
                 "connecting": t("vid_connecting").format(name=call.name),
+                "own_window": t("vid_own_window").format(name=call.name),
             }
             for cid, call in hub.config.video.calls.items()
         ],

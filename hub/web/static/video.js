@@ -12,7 +12,27 @@
     O.call("POST", "/api/resident/video/" + encodeURIComponent(screen.dataset.call) + "/" + what).catch(noop);
   }
 
+  // Camera and microphone need a secure context, for the page and every frame in it: a
+  // tablet that reaches the hub at http://obhut.local is not one (the Pi's own screen at
+  // http://127.0.0.1 is). There the call opens in a window of its own, which "Auflegen"
+  // closes; if the browser allows no second window, the call takes over the tab.
+  var callWindow = null;
+
+  function startOutside(screen) {
+    var connecting = screen.querySelector(".video-connecting");
+    connecting.textContent = screen.dataset.ownWindow;
+    connecting.hidden = false;
+    callWindow = window.open(screen.dataset.url, "obhut-call");
+    event(screen, "start");
+    if (!callWindow) {
+      window.location.assign(screen.dataset.url);
+      return;
+    }
+    screen.querySelector(".hang-up").focus();
+  }
+
   function start(screen) {
+    if (!window.isSecureContext) { startOutside(screen); return; }
     var holder = screen.querySelector(".video-frame");
     var connecting = screen.querySelector(".video-connecting");
     holder.textContent = "";
@@ -30,6 +50,7 @@
 
   function hangUp(screen) {
     screen.querySelector(".video-frame").textContent = ""; // the call ends with its page
+    if (callWindow) { callWindow.close(); callWindow = null; }
     O.close(screen);
     event(screen, "end");
   }
