@@ -29,6 +29,17 @@ if ! id "$KIOSK_USER" >/dev/null 2>&1; then
         --groups video,input,render "$KIOSK_USER"
 fi
 
+# Video calls on the tablet use the camera and microphone: nobody is there to click a
+# browser's "Allow", so Chromium's managed policy lends them to the tablet's page (and, by
+# the page's Permissions-Policy, to the configured call pages it frames) without asking.
+mkdir -p /etc/chromium/policies/managed
+cat >/etc/chromium/policies/managed/obhut-kiosk.json <<POLICY
+{
+  "VideoCaptureAllowedUrls": ["$URL"],
+  "AudioCaptureAllowedUrls": ["$URL"]
+}
+POLICY
+
 # The first start pairs with the code; later starts open the tablet (the profile keeps the
 # device token).
 cat >/usr/local/bin/obhut-kiosk-start <<START
