@@ -9,7 +9,7 @@ from hub.model import Capability, Deadline, Entity, Finding, Observation, Severi
 from rules.config import RuleConfig
 
 if TYPE_CHECKING:
-    from rules.engine import RuleContext
+    from rules.context import RuleContext
 
 
 class BaseRule:

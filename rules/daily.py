@@ -16,7 +16,7 @@ from hub.config.units import Bool, TimeOfDay
 from hub.model import Capability, Deadline, Observation
 from hub.scheduler import Calendar
 from rules.config import WEEKDAYS, RuleConfig, Weekday
-from rules.engine import RuleContext
+from rules.context import RuleContext
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from rules.routine_tracker import KEEP, ROUTINE, RoutineTracker
 from rules.routine_tracker import SENSORS as SENSORS  # hub/insights reads it here
 
 if TYPE_CHECKING:
-    from rules.engine import RuleContext
+    from rules.context import RuleContext
 
 log = logging.getLogger(__name__)
 

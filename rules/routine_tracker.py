@@ -29,7 +29,7 @@ from rules.routine import Baseline, Day, DayBuilder, Layout
 from rules.routine_day import ACTIVITY
 
 if TYPE_CHECKING:
-    from rules.engine import RuleContext
+    from rules.context import RuleContext
 
 log = logging.getLogger(__name__)
 

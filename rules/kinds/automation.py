@@ -52,7 +52,7 @@ from hub.model import Action as DeviceAction
 from hub.scheduler import Calendar
 from rules.base import BaseRule
 from rules.config import WEEKDAYS, RuleConfig, TimeWindow
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.kinds._automation_parts import (
     Action,
     ClimateAction,

@@ -33,6 +33,7 @@ from typing import Any, Literal
 from hub.config.units import Duration
 from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
+from rules.context import RuleContext
 from rules.daily import (
     Away,
     Daily,
@@ -44,7 +45,6 @@ from rules.daily import (
     parse,
     when,
 )
-from rules.engine import RuleContext
 
 log = logging.getLogger(__name__)
 C = Capability

@@ -35,7 +35,7 @@ from hub.config.units import Duration
 from hub.model import Capability, Deadline, Entity, EntityId, Observation, Severity, slugify
 from rules.base import BaseRule
 from rules.config import RuleConfig
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.explain import Texts
 
 C = Capability

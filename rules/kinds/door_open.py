@@ -23,7 +23,7 @@ from hub.config.units import Duration, format_duration
 from hub.model import Capability, Deadline, Entity, EntityId, Observation, Severity
 from rules.base import BaseRule
 from rules.config import RuleConfig
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.windows import next_active
 
 DUE = "due"

@@ -25,7 +25,7 @@ from hub.config.units import Duration, Slug, format_duration
 from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
 from rules.config import RuleConfig
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.windows import next_active
 
 C = Capability

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hub.model import Capability, Observation
 from rules.base import BaseRule
 from rules.config import RuleConfig
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.explain import Texts
 
 

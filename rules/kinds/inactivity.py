@@ -13,7 +13,7 @@ from hub.config.units import Bool, Duration, Slug, format_duration
 from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
 from rules.config import RuleConfig, TimeWindow
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.windows import contains, due_within
 
 C = Capability

@@ -24,7 +24,7 @@ from hub.config.units import Duration
 from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
 from rules.config import RuleConfig, TimeWindow
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.kinds.door_open import Contact, door_name
 from rules.windows import active_at, contains, occurrence
 

@@ -27,7 +27,7 @@ from hub.config.units import Duration, Slug
 from hub.model import Action, Capability, Deadline, Entity, EntityId, Observation, Severity
 from rules.base import BaseRule
 from rules.config import RuleConfig, TimeWindow
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.windows import contains
 
 C = Capability

@@ -42,8 +42,8 @@ from hub.config.units import Bool, Duration, TimeOfDay, format_duration
 from hub.model import Capability, Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
 from rules.config import WEEKDAYS, RuleConfig, Weekday
+from rules.context import RuleContext
 from rules.daily import Away, Daily, SignsOfLife
-from rules.engine import RuleContext
 
 log = logging.getLogger(__name__)
 C = Capability

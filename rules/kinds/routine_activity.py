@@ -27,7 +27,7 @@ from pydantic import Field, field_validator, model_validator
 from hub.config.problems import ConfigValueError
 from hub.config.units import TimeOfDay
 from hub.model import Deadline, Severity
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.routine import Usual, clock, counts
 from rules.routine_baseline import ACTIVE_FROM
 from rules.routine_rule import CHECK, RoutineConfig, RoutineRule

@@ -22,7 +22,7 @@ from typing import Literal
 
 from hub.config.units import Duration
 from hub.model import Deadline, Observation
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.routine import Usual, clock
 from rules.routine_day import ACTIVITY, LUNCH_FROM, LUNCH_UNTIL
 from rules.routine_rule import CHECK, RoutineConfig, RoutineRule

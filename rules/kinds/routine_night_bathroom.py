@@ -25,7 +25,7 @@ from pydantic import Field
 
 from hub.model import Deadline, Severity
 from hub.scheduler import Calendar
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.routine import counts
 from rules.routine_day import NIGHT_UNTIL
 from rules.routine_rule import CHECK, RoutineConfig, RoutineRule

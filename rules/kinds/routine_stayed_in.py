@@ -25,7 +25,7 @@ from pydantic import Field
 from hub.config.units import TimeOfDay
 from hub.model import Deadline, Observation
 from hub.scheduler import Calendar
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.routine import clock
 from rules.routine_day import ACTIVITY, MAX_UNOBSERVED
 from rules.routine_rule import CHECK, RoutineConfig, RoutineRule

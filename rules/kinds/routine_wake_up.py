@@ -21,7 +21,7 @@ from typing import Literal
 
 from hub.config.units import Duration
 from hub.model import Deadline, Observation, Severity
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.routine import clock, times
 from rules.routine_day import ACTIVITY, WAKE_FROM
 from rules.routine_rule import CHECK, RoutineConfig, RoutineRule

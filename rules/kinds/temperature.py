@@ -30,7 +30,7 @@ from hub.config.units import Duration, Slug
 from hub.model import Action, Capability, Deadline, Entity, EntityId, Observation, Severity
 from rules.base import BaseRule
 from rules.config import RuleConfig
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.explain import Texts, number
 
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from hub.model import Capability, Entity, Observation, Severity
 from hub.vitals.measures import MANUAL, MEASUREMENT_NAME, VITALS, measurement_of, shown
 from rules.base import BaseRule
 from rules.config import RuleConfig
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.explain import Texts, number
 
 if TYPE_CHECKING:

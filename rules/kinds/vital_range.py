@@ -35,7 +35,7 @@ from hub.model import Capability, Deadline, Entity, EntityId, Observation, Sever
 from hub.vitals.measures import PLAUSIBLE
 from rules.base import BaseRule
 from rules.config import RuleConfig
-from rules.engine import RuleContext
+from rules.context import RuleContext
 from rules.explain import Texts, number
 
 if TYPE_CHECKING:

@@ -34,6 +34,7 @@ from typing import Any, Literal
 from hub.config.units import Duration, Slug, TimeOfDay
 from hub.model import Deadline, Entity, Observation, Severity
 from rules.base import BaseRule
+from rules.context import RuleContext
 from rules.daily import (
     AWAY_CHECK,
     FRONT_DOOR,
@@ -48,7 +49,6 @@ from rules.daily import (
     parse,
     when,
 )
-from rules.engine import RuleContext
 
 log = logging.getLogger(__name__)
 
