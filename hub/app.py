@@ -278,14 +278,9 @@ class Hub:
         self._spawn(self._daily_summary(), "daily summary")
 
     async def _daily_summary(self) -> None:
-        from hub.insights.daily import facts_at
+        from hub.insights.sending import send_daily_summaries
 
-        summary = self.config.daily_summary
-        if summary is None:
-            return
-        facts = (await facts_at(self, self.clock.now())).to_json()
-        for contact in summary.to:
-            await self.alerts.send_daily_summary(contact, facts, summary.channel)
+        await send_daily_summaries(self)
 
     def _on_zigbee_backup(self, deadline: Deadline) -> None:
         self._spawn(self._zigbee_backup(), "zigbee-backup")

@@ -22,6 +22,7 @@ from hub.alerts.service import DAILY_SUMMARY_RULE
 from hub.app import Hub
 from hub.clock import SimulatedClock
 from hub.config import load_config
+from hub.insights import daily as insights_daily
 from hub.model import Finding, Observation, Severity, Value
 from integrations.sms_twilio.standin import TwilioStandin
 
@@ -292,3 +293,31 @@ async def test_a_reload_moves_or_stops_the_summary(tmp_path: Path) -> None:
         path.write_text(text[: text.index("daily_summary:")])
         assert await hub.reload()
         assert due() is None
+
+
+async def test_a_summary_that_cannot_be_gathered_tells_the_installer_not_the_family(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(hub: Hub, now: datetime) -> Any:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(insights_daily, "facts_at", broken)
+    clock = evening(19, 0)
+    async with TwilioStandin(numbers=[SENDER], clock=clock.now) as twilio:
+        summary = 'daily_summary: {at: "19:30", to: [anna]}\n'
+        technik = "escalation: {default: {tiers: [{contacts: [anna]}]}}\n"
+        path = flat(tmp_path, sms_section(tmp_path, twilio) + summary + technik)
+        text = path.read_text().replace(
+            "contacts:\n",
+            'contacts:\n  technik: {name: Technik, role: installer, phone: "+4915100000009"}\n',
+        )
+        path.write_text(text)
+        async with Hub.running(load_config(path), path, clock) as hub:
+            await seed(hub)
+            await clock.advance(timedelta(minutes=31))
+            await until(lambda: len(twilio.outbound) == 1)
+            [message] = twilio.outbound
+            assert message.to == "+4915100000009"  # the installer, not Anna
+            assert "Die Tageszusammenfassung für Anna konnte heute nicht erstellt" in message.body
+            [alert] = await hub.alerts.open_alerts()
+            assert alert.system and alert.rule == "system.daily_summary"
