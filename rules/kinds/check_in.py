@@ -26,28 +26,12 @@ saying so does not suspend it: the Tagestaste is a promise to press before leavi
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime, timedelta
-from typing import Any, Literal
+from datetime import timedelta
+from typing import Literal
 
 from hub.config.units import Duration
-from hub.model import Capability, Deadline, Entity, Observation, Severity
-from rules.base import BaseRule
-from rules.context import RuleContext
-from rules.daily import (
-    Away,
-    Daily,
-    DailyConfig,
-    SignsOfLife,
-    daily_times,
-    day_start,
-    iso,
-    parse,
-    when,
-)
-
-log = logging.getLogger(__name__)
-C = Capability
+from hub.model import Capability, Severity
+from rules.awaited import AwaitedConfig, AwaitedRule
 
 RAISED = {
     "de": "Die OK-Taste wurde heute bis {by} nicht gedrückt{last}",
@@ -57,102 +41,18 @@ LAST = {"de": " (zuletzt {when})", "en": " (last {when})"}
 CLEARED = {"de": "OK-Taste um {time} gedrückt", "en": '"I\'m OK" pressed at {time}'}
 
 
-class Config(DailyConfig):
+class Config(AwaitedConfig):
     kind: Literal["check_in"] = "check_in"
-    entities: tuple[str, ...] = ()  # empty: every check_in.* entity
     pre_alert: Duration | None = timedelta(minutes=10)
     severity: Severity = Severity.URGENT
 
 
-class Rule(BaseRule):
+class Rule(AwaitedRule):
     """A calendar deadline per time of day; when it comes, was there a press since `since`?"""
 
-    listens_to = SignsOfLife.capabilities | {C.AWAY}
+    awaited = Capability.CHECK_IN
+    memo_key = "pressed"
+    thing, done, word = "check-in", "check-in pressed", "press"
+    raised, last, cleared = RAISED, LAST, CLEARED
+    cleared_with_room = True
     config: Config
-
-    def __init__(self, config: Config) -> None:
-        super().__init__(config)
-        self._daily = Daily("by", daily_times(config.by, config.weekdays))
-        self._signs = SignsOfLife()
-        self._away = Away(by_door=False)
-        self._pressed: datetime | None = None
-        self._alerted: datetime | None = None
-
-    def wants(self, entity: Entity) -> bool:
-        # Signs of life only end "away"; presses come from check_in entities.
-        return entity.capability in self.listens_to
-
-    def start(self, ctx: RuleContext, now: datetime) -> None:
-        memo = self._daily.start(ctx)
-        self._signs.load(ctx.state)
-        self._pressed = parse(memo.get("pressed"))
-        self._alerted = parse(memo.get("alerted"))
-        if self.config.suspend_when_away:
-            self._away.load(memo, ctx.state)
-        for obs in ctx.state.values():
-            if self._is_press(obs) and (self._pressed is None or obs.ts > self._pressed):
-                self._pressed = obs.ts
-
-    def on_observation(self, obs: Observation, ctx: RuleContext) -> None:
-        sign = self._signs(obs)
-        changed = False
-        if self.config.suspend_when_away:
-            changed = self._away.observe(obs, sign, ctx)
-        if self._is_press(obs):
-            self._pressed = obs.ts
-            changed = True
-            if self._alerted is not None:
-                ctx.emit(
-                    self.finding(
-                        ctx,
-                        obs.ts,
-                        summary=f"check-in pressed at {obs.ts.isoformat()} ({obs.entity})",
-                        explanation=ctx.say(CLEARED, time=ctx.clock(obs.ts)),
-                        subject=self.config.rule_id,
-                        entity=obs.entity,
-                        room=ctx.entity_room(obs.entity),
-                        cleared=True,
-                    )
-                )
-                self._alerted = None
-        if changed:
-            self._save(ctx)
-
-    def on_deadline(self, deadline: Deadline, ctx: RuleContext) -> None:
-        name = deadline.data["name"]
-        if name not in self._daily.calendars:
-            return
-        due = deadline.due
-        day = day_start(due, self.config.since, ctx.tz)
-        if self._pressed is not None and self._pressed >= day:
-            return
-        if self._away.since is not None:
-            log.info("%s: away since %s, not checked", self.config.rule_id, self._away.since)
-            return
-        if self._alerted is not None:
-            return  # yesterday's alert is still open: the carer knows
-        by = f"{self._daily.calendars[name].time:%H:%M}"
-        last = "" if self._pressed is None else ctx.say(LAST, when=when(self._pressed, due, ctx))
-        self._alerted = due
-        ctx.emit(
-            self.finding(
-                ctx,
-                due,
-                summary=f"no check-in by {by}",
-                explanation=ctx.say(RAISED, by=by, last=last),
-                subject=self.config.rule_id,
-                evidence=(f"no press since {day.isoformat()}",)
-                + ((f"last press {self._pressed.isoformat()}",) if self._pressed else ()),
-            )
-        )
-        self._save(ctx)
-
-    def _is_press(self, obs: Observation) -> bool:
-        if obs.capability is not C.CHECK_IN or obs.value is not True:
-            return False
-        return not self.config.entities or obs.entity in self.config.entities
-
-    def _save(self, ctx: RuleContext) -> None:
-        memo: dict[str, Any] = {"pressed": iso(self._pressed), "alerted": iso(self._alerted)}
-        self._away.dump(memo)
-        self._daily.save(ctx, memo)
