@@ -118,15 +118,12 @@
       });
   });
 
-  // What the hub says about the requests: asked with every few statuses (each answer to
-  // the tablet is audited), at once after the resident asked and when the list opens.
-  var EVERY = 4000;
+  // What the hub says about the requests: asked with every status, at once after the
+  // resident asked and when the list opens (the audit log counts a polled view once).
   var inFlight = false;
-  var asked = 0;
   function refresh(keepNotes) {
     if (inFlight) return;
     inFlight = true;
-    asked = Date.now();
     O.call("GET", "/api/resident/requests").then(function (data) {
       inFlight = false;
       days = data.days || {};
@@ -158,7 +155,7 @@
     $("my-requests-none").hidden = list.length > 0;
   }
 
-  O.onStatus(function () { if (!asking && Date.now() - asked >= EVERY) refresh(); });
+  O.onStatus(function () { if (!asking) refresh(); });
   $("my-requests").addEventListener("obhut:open", function () { refresh(); });
   refresh();
 })();

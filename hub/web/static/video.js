@@ -100,13 +100,10 @@
     current = null;
   });
 
-  var EVERY = 4000; // each answer to the tablet is audited: not with every status
   var inFlight = false;
-  var asked = 0;
   function refresh() {
-    if (inFlight || Date.now() - asked < EVERY) return;
+    if (inFlight) return;
     inFlight = true;
-    asked = Date.now();
     O.call("GET", "/api/resident/video").then(function (data) {
       inFlight = false;
       show(data.reminders || []);
