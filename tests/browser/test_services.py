@@ -125,6 +125,14 @@ def tablet(live: LiveHub, new_context: Callable[..., Any]) -> Any:
     return open_tablet(live, new_context)
 
 
+def polled(page: Any, times: int = 2) -> None:
+    """Wait until the tablet has asked for its video calls `times` more times: by the second
+    answer the first has been drawn, so what the page shows is what the hub says now."""
+    for _ in range(times):
+        with page.expect_response(lambda r: r.url.endswith("/api/resident/video")):
+            pass
+
+
 def status_of(page: Any, service: str) -> Any:
     return page.locator(f'[data-status-for="{service}"]')
 
@@ -242,12 +250,13 @@ def test_shopping_no_asks_nobody_yes_asks_and_a_decline_is_shown_calmly(
     page.click("#service-no")
     question.wait_for(state="hidden")
     assert page.locator("#service-einkauf").is_hidden()
-    page.wait_for_timeout(500)
-    assert live.sms_to(ANNA) == []
 
     page.click("#tile-einkauf")
     page.click("#service-yes")
     sms = wait_for(lambda: live.sms_to(ANNA), what="the shopping request")[0]
+    # "Nein" asked nobody: the outbox sends in order, so its message would have come first
+    assert len(live.sms_to(ANNA)) == 1
+    assert len(live.run(live.hub.requests.recent())) == 1
     assert "Erika bittet um einen Einkauf: Milch, Brot, Äpfel." in sms
     number = number_in(sms)
     live.call(lambda: live.twilio.inbound(ANNA, SENDER, f"NEIN {number} bin verreist"))
@@ -402,7 +411,7 @@ def test_the_appointment_reminder_comes_at_its_time_and_connects(
     page = open_tablet(live, new_context)
     reminder = page.locator("#video-reminder")
     live.advance_to(datetime(2026, 12, 2, 9, 44, 59, tzinfo=BERLIN))
-    page.wait_for_timeout(2500)  # a status poll or more
+    polled(page)
     assert reminder.is_hidden()
 
     live.advance_to(datetime(2026, 12, 2, 9, 45, tzinfo=BERLIN))
@@ -417,7 +426,7 @@ def test_the_appointment_reminder_comes_at_its_time_and_connects(
     page.screenshot(path=ARTIFACTS / "tablet-video-reminder-800x1280.png")
     page.get_by_role("button", name="Später").click()
     reminder.wait_for(state="hidden")
-    page.wait_for_timeout(2500)
+    polled(page)
     assert reminder.is_hidden()  # "Später" holds until the call's time
 
     live.advance_to(datetime(2026, 12, 2, 10, 0, tzinfo=BERLIN))
